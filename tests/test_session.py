@@ -1,0 +1,34 @@
+import os
+import random
+
+import numpy as np
+import torch
+
+import llmbook_utils
+
+
+def test_setup_offline_banner_seed_and_env(monkeypatch, capsys, tmp_path):
+    monkeypatch.setenv("LLMBOOK_PROFILE", "offline")
+    monkeypatch.setenv("LLMBOOK_CACHE", str(tmp_path))
+    for name in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_DATASETS_OFFLINE", "TIKTOKEN_CACHE_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    info = llmbook_utils.setup(seed=7)
+    a = (random.random(), np.random.rand(), torch.rand(1).item())
+    llmbook_utils.setup(seed=7, verbose=False)
+    b = (random.random(), np.random.rand(), torch.rand(1).item())
+    assert a == b
+    assert info.profile == "offline" and info.offline and info.seed == 7
+    assert info.device == "cpu" and info.gpu is None
+    assert os.environ["HF_HUB_OFFLINE"] == "1"
+    assert os.environ["TIKTOKEN_CACHE_DIR"] == str(tmp_path / "tiktoken")
+    out = capsys.readouterr().out
+    assert "profile offline (set by LLMBOOK_PROFILE; no network: local models only)" in out
+    assert f"torch {torch.__version__}" in out and "seed 7" in out
+
+
+def test_banner_shows_the_gpu(monkeypatch):
+    from llmbook_utils.device import GPUInfo
+    from llmbook_utils.session import SetupInfo, banner
+
+    info = SetupInfo("book", "cuda", GPUInfo("Tesla T4", 14.7, 14.5), False, 42, "3.12.1", "2.13.0", "5.24.0")
+    assert "device cuda: Tesla T4 (14.5 of 14.7 GiB free)" in banner(info)
