@@ -70,7 +70,9 @@ def start_local_server(model_path: str, name: str, *, timeout: float = 180.0) ->
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             tail = log.read_text()[-2000:]
-            raise LocalServerError(f"The local chat server exited with code {proc.returncode}. Its log ({log}) ends:\n{tail}")
+            raise LocalServerError(
+                f"The local chat server exited with code {proc.returncode}. Its log ({log}) ends:\n{tail}"
+            )
         if _healthy(base_url):
             _servers[model_path] = (proc, base_url)
             return base_url

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import MissingDataError
+from .playlists import load_playlists
 from .profiles import get_profile
 
 
@@ -38,6 +39,9 @@ SOURCES: dict[str, DataSource] = {
     ),
 }
 
+# Sets that code builds instead of reading data/ (a seeded generator offline, a download online).
+BUILT = {"playlists": load_playlists}
+
 
 def data_dir() -> Path:
     """The data/ folder of the repository (``LLMBOOK_DATA`` overrides it)."""
@@ -62,12 +66,16 @@ def local_files(name: str) -> dict[str, Path]:
 
 def _source(name: str) -> DataSource:
     if name not in SOURCES:
-        raise MissingDataError(f"Unknown data set {name!r}. Available: {', '.join(sorted(SOURCES))}.")
+        available = ", ".join(sorted([*SOURCES, *BUILT]))
+        raise MissingDataError(f"Unknown data set {name!r}. Available: {available}.")
     return SOURCES[name]
 
 
 def load_dataset(name: str, *, profile: str | None = None):
     """Load a course data set as a ``datasets.DatasetDict`` and say where it came from."""
+    if name in BUILT:
+        return BUILT[name](profile=profile)
+
     import datasets
 
     source = _source(name)

