@@ -60,7 +60,19 @@ def start_local_server(model_path: str, name: str, *, timeout: float = 180.0) ->
     log = Path(model_path).parent / f"server-{port}.log"
     with open(log, "w") as log_file:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "llmbook_utils.server", "--model", model_path, "--name", name, "--port", str(port)],
+            [
+                sys.executable,
+                "-m",
+                "llmbook_utils.server",
+                "--model",
+                model_path,
+                "--name",
+                name,
+                "--port",
+                str(port),
+                "--parent-pid",
+                str(os.getpid()),
+            ],
             stdout=log_file,
             stderr=subprocess.STDOUT,
             env={**os.environ, "TQDM_DISABLE": "1"},

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import os
 import threading
 import time
 import uuid
@@ -233,13 +234,31 @@ def make_handler(backend: ChatBackend) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
+def exit_with_parent(parent: int, interval: float = 2.0) -> None:
+    """Stop this process when the one that started it (a notebook kernel) is gone.
+
+    ``parent`` is the pid of the process that launched us. A kernel that is killed cannot run its atexit hooks; without this check the
+    server would live on as an orphan holding the model in memory.
+    """
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(interval)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", required=True, help="folder of a transformers causal LM with a chat template")
     parser.add_argument("--name", default="local-model", help="model name reported in responses")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--parent-pid", type=int, default=0, help="exit when this process is no longer our parent")
     args = parser.parse_args(argv)
+    if args.parent_pid:
+        exit_with_parent(args.parent_pid)
     backend = ChatBackend(args.model, args.name)
     server = ThreadingHTTPServer((args.host, args.port), make_handler(backend))
     print(f"serving {args.name} on http://{args.host}:{args.port}/v1", flush=True)

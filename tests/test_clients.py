@@ -99,3 +99,32 @@ def _no_key(name, **kwargs):
     from llmbook_utils import MissingAPIKeyError
 
     raise MissingAPIKeyError(f"No {name} found. Looked in: the environment.")
+
+
+def test_server_exits_when_its_parent_dies():
+    """A killed kernel can't stop its server; the server notices and stops itself."""
+    import subprocess
+    import sys
+    import time
+
+    import psutil
+
+    child = "import os, sys, time; from llmbook_utils.server import exit_with_parent; exit_with_parent(int(sys.argv[1]), 0.1); time.sleep(60)"
+    parent = (
+        "import os, subprocess, sys; "
+        f"p = subprocess.Popen([sys.executable, '-c', {child!r}, str(os.getpid())], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL); "
+        "print(p.pid, flush=True)"
+    )
+    out = subprocess.run([sys.executable, "-c", parent], capture_output=True, text=True, timeout=60)
+    pid = int(out.stdout.strip())
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            if psutil.Process(pid).status() == psutil.STATUS_ZOMBIE:
+                break
+        except psutil.NoSuchProcess:
+            break
+        time.sleep(0.2)
+    else:
+        psutil.Process(pid).kill()
+        raise AssertionError("the orphaned server process kept running")
