@@ -22,8 +22,11 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m ipykernel install --sys-prefix --name llmbook --display-name "Python (llmbook)" >/dev/null
 	touch $(STAMP)
 
+# Jupyter refuses to run as root unless told; containers and cloud VMs often are root.
+LAB_FLAGS := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
 lab: setup
-	$(BIN)/jupyter lab chapters/
+	$(BIN)/jupyter lab $(LAB_FLAGS) chapters/
 
 test: setup
 	$(TEST_ENV) $(BIN)/python -m pytest tests/ chapters/ --nbval-lax --nbval-current-env --durations=12
