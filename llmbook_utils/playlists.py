@@ -30,6 +30,7 @@ import tempfile
 import urllib.request
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 from pathlib import Path
 
 from .cache import cache_dir
@@ -156,6 +157,10 @@ def _artist_name(rng: random.Random, style: str) -> str:
     return rng.choice(patterns[style])()
 
 
+def _plural(noun: str) -> str:
+    return noun[:-1] + "ies" if noun.endswith("y") and noun[-2] not in "aeiou" else noun + "s"
+
+
 def _song_title(rng: random.Random, style: str) -> str:
     c = rng.choice
     patterns: list[Callable[[], str]] = [
@@ -165,7 +170,7 @@ def _song_title(rng: random.Random, style: str) -> str:
         lambda: f"Don't {c(_TITLE_VERB)}",
         lambda: f"The {c(_TITLE_NOUN)} Song",
         lambda: f"{c(_TITLE_NOUN)} & {c(_TITLE_NOUN)}",
-        lambda: c(_TITLE_NOUN) + "s",
+        lambda: _plural(c(_TITLE_NOUN)),
     ]
     title = rng.choice(patterns)()
     if style == "electronic" and rng.random() < 0.4:
@@ -177,11 +182,12 @@ def _song_title(rng: random.Random, style: str) -> str:
     return title[0].upper() + title[1:]
 
 
-def generate_catalogue(seed: int = 0, artists_per_genre: tuple[int, int] = (16, 24)) -> list[Song]:
+def generate_catalogue(seed: int = 0, artists_per_genre: tuple[int, int] = (20, 32)) -> list[Song]:
     """Make a catalogue of fictional songs (ids "0", "1", ...), deterministic for ``seed``.
 
-    Within a genre, artist popularity falls off like 1/rank (Zipf), and so does a
-    song's within its artist's songs; genres differ in size and popularity too.
+    Within a genre, artist popularity falls off as a power of the artist's rank
+    (Zipf-like, exponent 1.3), and a song's as 1/rank within its artist's songs;
+    genres differ in size and popularity too.
     """
     rng = random.Random(f"catalogue-{seed}")
     songs: list[Song] = []
@@ -195,7 +201,7 @@ def generate_catalogue(seed: int = 0, artists_per_genre: tuple[int, int] = (16, 
             while artist in used_artists:
                 artist = _artist_name(rng, style)
             used_artists.add(artist)
-            n_songs = min(14, 3 + int(rng.expovariate(1 / 4)))
+            n_songs = min(16, 3 + int(rng.expovariate(1 / 5)))
             song_w = [1.0 / (k + 1) for k in range(n_songs)]
             titles: set[str] = set()
             for k in range(n_songs):
@@ -222,35 +228,35 @@ def generate_playlists(catalogue: Sequence[Song], n: int, seed: int = 0) -> list
         by_genre[song.genre].setdefault(song.artist, []).append(song)
     genres = list(GENRES)
     genre_w = [GENRES[g][0] for g in genres]
-    artist_weight = {g: [sum(s.weight for s in songs) for songs in by_genre[g].values()] for g in genres}
+    discographies = {g: list(by_genre[g].values()) for g in genres}
+    artist_weight = {g: [sum(s.weight for s in songs) for songs in discographies[g]] for g in genres}
     hits = sorted(catalogue, key=lambda s: -s.weight)[: max(1, len(catalogue) // 20)]
     playlists = []
     for _ in range(n):
         main = rng.choices(genres, genre_w)[0]
         roll = rng.random()
-        if roll < 0.45:
+        if roll < 0.35:
             mixture, mix_w = [main], [1.0]
-        elif roll < 0.9:
-            mixture, mix_w = [main, rng.choice(GENRES[main][1])], [1.0, rng.uniform(0.25, 0.8)]
+        elif roll < 0.85:
+            mixture, mix_w = [main, rng.choice(GENRES[main][1])], [1.0, rng.uniform(0.3, 1.0)]
         else:
-            mixture, mix_w = [main, rng.choice([g for g in genres if g != main])], [1.0, 0.25]
+            mixture, mix_w = [main, rng.choice([g for g in genres if g != main])], [1.0, rng.uniform(0.15, 0.5)]
         taste = rng.uniform(0.6, 1.0)  # < 1 flattens popularity: deeper cuts
-        pick_artist = {g: [w**taste for w in artist_weight[g]] for g in mixture}
+        pick_artist = {g: list(accumulate(w**taste for w in artist_weight[g])) for g in mixture}
         length = max(5, min(80, round(rng.lognormvariate(math.log(18), 0.55))))
         playlist: list[str] = []
         seen: set[str] = set()
         attempts = 0
         while len(playlist) < length and attempts < 20 * length:
             attempts += 1
-            if rng.random() < 0.04:
+            if rng.random() < 0.06:
                 song = rng.choice(hits)
                 if song.song_id not in seen:
                     playlist.append(song.song_id)
                     seen.add(song.song_id)
                 continue
             genre = rng.choices(mixture, mix_w)[0]
-            artist = rng.choices(list(by_genre[genre]), pick_artist[genre])[0]
-            discography = by_genre[genre][artist]
+            discography = rng.choices(discographies[genre], cum_weights=pick_artist[genre])[0]
             run = min(4, 1 + int(rng.expovariate(1.3)))
             for _ in range(run):
                 fresh = [s for s in discography if s.song_id not in seen]
@@ -316,7 +322,7 @@ def parse_yes_tag_names(text: str) -> dict[str, str]:
 
 
 def parse_yes_songs(text: str, tags: str | None = None, tag_names: dict[str, str] | None = None) -> list[dict]:
-    """Catalogue rows from ``song_hash.txt`` (``id<TAB>title<TAB>artist`` per line).
+    """Catalogue rows from ``song_hash.txt`` (``id<TAB>title<TAB>artist`` per line; blank lines skipped).
 
     ``tags`` is ``tags.txt`` (line i: the tag ids of song i, ``#`` for none); with
     ``tag_names`` a song's genre is its first tag's name, otherwise ``"unknown"``.
@@ -324,10 +330,10 @@ def parse_yes_songs(text: str, tags: str | None = None, tag_names: dict[str, str
     tag_lines = tags.split("\n") if tags is not None else []
     rows = []
     for line in text.split("\n"):
-        parts = line.rstrip("\r").split("\t")
-        if len(parts) < 3 or not parts[0].strip():
+        parts = [p.strip() for p in line.rstrip("\r").split("\t")]
+        if not parts[0]:
             continue
-        song_id, title, artist = (p.strip() for p in parts[:3])
+        song_id, title, artist = (parts + ["", ""])[:3]  # a missing title or artist stays empty
         genre = "unknown"
         if tag_names and song_id.isdigit() and int(song_id) < len(tag_lines):
             first = tag_lines[int(song_id)].split()
@@ -342,7 +348,7 @@ def _fetch(url: str) -> bytes:
         return response.read()
 
 
-def download_verified(url: str, target: Path, fetch: Callable[[str], bytes] = _fetch) -> Path:
+def download_verified(url: str, target: Path, fetch: Callable[[str], bytes] | None = None) -> Path:
     """Download ``url`` to ``target`` once; check its sha256 against the first download's.
 
     The digest is kept next to the file in ``<target>.sha256``. A mismatch raises
@@ -352,7 +358,7 @@ def download_verified(url: str, target: Path, fetch: Callable[[str], bytes] = _f
     if not target.is_file():
         target.parent.mkdir(parents=True, exist_ok=True)
         print(f"data: downloading {url}")
-        data = fetch(url)
+        data = (fetch or _fetch)(url)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}-")
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
