@@ -4,9 +4,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.llmbook-installed
 
-# Tests always run the offline profile: no GPU, no key, no model hub.
+# Tests always run the offline profile: no GPU, no key, no model hub. OMP_WAIT_POLICY=PASSIVE stops
+# idle torch threads from spinning, which otherwise starves the local API server on 2 cores.
 TEST_ENV := LLMBOOK_PROFILE=offline HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 HF_DATASETS_OFFLINE=1 \
-	TQDM_DISABLE=1 HF_HUB_DISABLE_PROGRESS_BARS=1 TOKENIZERS_PARALLELISM=false PYTHONHASHSEED=0
+	TQDM_DISABLE=1 HF_HUB_DISABLE_PROGRESS_BARS=1 TOKENIZERS_PARALLELISM=false PYTHONHASHSEED=0 OMP_WAIT_POLICY=PASSIVE
 
 .PHONY: setup lab test lint colab clean
 

@@ -75,7 +75,7 @@ def start_local_server(model_path: str, name: str, *, timeout: float = 180.0) ->
             ],
             stdout=log_file,
             stderr=subprocess.STDOUT,
-            env={**os.environ, "TQDM_DISABLE": "1"},
+            env={**os.environ, "TQDM_DISABLE": "1", "OMP_WAIT_POLICY": "PASSIVE"},  # don't spin-wait against the kernel
         )
     atexit.register(_stop, proc)
     deadline = time.monotonic() + timeout
