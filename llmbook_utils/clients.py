@@ -41,13 +41,15 @@ def _healthy(base_url: str) -> bool:
         return False
 
 
-def _stop(proc: subprocess.Popen) -> None:
+def _stop(proc: subprocess.Popen, log: Path | None = None) -> None:
     if proc.poll() is None:
         proc.terminate()
         try:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+    if log is not None:
+        log.unlink(missing_ok=True)  # kept only while the server runs, or when it failed to start
 
 
 def start_local_server(model_path: str, name: str, *, timeout: float = 180.0) -> str:
@@ -77,7 +79,7 @@ def start_local_server(model_path: str, name: str, *, timeout: float = 180.0) ->
             stderr=subprocess.STDOUT,
             env={**os.environ, "TQDM_DISABLE": "1", "OMP_WAIT_POLICY": "PASSIVE"},  # don't spin-wait against the kernel
         )
-    atexit.register(_stop, proc)
+    atexit.register(_stop, proc, log)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -89,7 +91,7 @@ def start_local_server(model_path: str, name: str, *, timeout: float = 180.0) ->
             _servers[model_path] = (proc, base_url)
             return base_url
         time.sleep(0.5)
-    _stop(proc)
+    _stop(proc)  # the log stays, for the message below
     raise LocalServerError(
         f"The local chat server did not answer within {timeout:.0f} s (log: {log}). "
         "The machine may be short of memory; close other notebooks and try again."

