@@ -19,7 +19,7 @@ def rows(name, split):
 @pytest.mark.parametrize(
     ("name", "sizes"),
     [
-        ("rotten_tomatoes", {"train": 480, "validation": 120, "test": 120}),
+        ("rotten_tomatoes", {"train": 1214, "validation": 162, "test": 244}),
         ("product_posts", {"train": 200, "test": 60}),
     ],
 )
