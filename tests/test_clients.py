@@ -4,7 +4,7 @@ import torch
 from llmbook_utils import clients, openai_client
 from llmbook_utils.server import OpenAIPenalties
 
-SECRET = "sk-test-0123456789abcdefghijklmnopqrstuv"
+SECRET = "fake-test-0123456789abcdefghijklmnopqrstuv"  # not a real key
 
 
 def test_with_key_uses_the_hosted_api(monkeypatch, capsys):

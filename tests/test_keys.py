@@ -5,7 +5,7 @@ import pytest
 
 from llmbook_utils import MissingAPIKeyError, get_api_key, keys
 
-SECRET = "sk-test-0123456789abcdefghijklmnopqrstuv"
+SECRET = "fake-test-0123456789abcdefghijklmnopqrstuv"  # not a real key
 _real_from_colab = keys._from_colab  # the fixture below replaces it; the Colab tests restore it
 
 
@@ -94,7 +94,7 @@ def test_key_never_shown(clean, capsys):
     out = capsys.readouterr()
     for text in [*shown, out.out, out.err]:
         assert SECRET not in text
-    assert repr(key) == "APIKey('sk-…uv')"
+    assert repr(key) == "APIKey('fak…uv')"
     assert key == SECRET and isinstance(key, str)  # still usable by clients
 
 
