@@ -237,8 +237,9 @@ def make_handler(backend: ChatBackend) -> type[BaseHTTPRequestHandler]:
 def exit_with_parent(parent: int, interval: float = 2.0) -> None:
     """Stop this process when the one that started it (a notebook kernel) is gone.
 
-    ``parent`` is the pid of the process that launched us. A kernel that is killed cannot run its atexit hooks; without this check the
-    server would live on as an orphan holding the model in memory.
+    ``parent`` is the pid of the process that launched us. A kernel that is killed
+    cannot run its atexit hooks; without this check the server would live on as an
+    orphan holding the model in memory.
     """
 
     def watch() -> None:
