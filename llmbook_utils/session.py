@@ -7,8 +7,10 @@ import platform
 from dataclasses import dataclass
 
 from .device import GPUInfo, get_device, gpu_info
-from .models import prepare_tiktoken_offline
+from .errors import MissingPackageError
+from .log import say
 from .profiles import get_profile
+from .standins import tiktoken_cl100k
 
 OFFLINE_ENV = ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_DATASETS_OFFLINE")
 
@@ -25,12 +27,24 @@ class SetupInfo:
     transformers: str
 
 
-def setup(seed: int = 42, *, verbose: bool = True) -> SetupInfo:
+def prepare_tiktoken_offline() -> str | None:
+    """Point ``TIKTOKEN_CACHE_DIR`` at the offline cl100k_base file; None (after saying so) without it."""
+    try:
+        folder = tiktoken_cl100k.STANDIN.path()
+    except MissingPackageError as error:
+        say(f"tiktoken: {error}")
+        return None
+    os.environ["TIKTOKEN_CACHE_DIR"] = str(folder)
+    return str(folder)
+
+
+def setup(seed: int = 42) -> SetupInfo:
     """Pick the profile, prepare the environment, seed everything, print a banner.
 
     In the offline profile the Hugging Face libraries are told not to touch the
     network (``HF_HUB_OFFLINE=1``; set before they are imported, which is why this
     runs first) and tiktoken gets its cl100k_base file from a local package.
+    Prints a two-line banner (quiet it with ``llmbook_utils.quiet()``).
     """
     profile = get_profile()
     offline = profile == "offline"
@@ -55,8 +69,7 @@ def setup(seed: int = 42, *, verbose: bool = True) -> SetupInfo:
         torch=torch.__version__,
         transformers=transformers.__version__,
     )
-    if verbose:
-        print(banner(info))
+    say(banner(info))
     return info
 
 

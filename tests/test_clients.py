@@ -1,10 +1,16 @@
-import pytest
-import torch
+import json
 
-from llmbook_utils import clients, openai_client
-from llmbook_utils.server import OpenAIPenalties
+import pytest
+
+from llmbook_utils import MissingAPIKeyError, api_key_available, clients, cohere_client, openai_client, server
+from llmbook_utils.server import OpenAIRequestShim, translate_request
+from llmbook_utils.standins import smollm2
 
 SECRET = "fake-test-0123456789abcdefghijklmnopqrstuv"  # not a real key
+
+
+def _no_key(name, **kwargs):
+    raise MissingAPIKeyError(f"No {name} found. Looked in: the environment.")
 
 
 def test_with_key_uses_the_hosted_api(monkeypatch, capsys):
@@ -18,18 +24,11 @@ def test_with_key_uses_the_hosted_api(monkeypatch, capsys):
     assert "hosted OpenAI API" in out and SECRET not in out
 
 
-def test_without_key_starts_the_local_server(monkeypatch, tmp_path, capsys):
+def test_without_key_starts_the_local_server(monkeypatch, capsys):
     monkeypatch.setenv("LLMBOOK_PROFILE", "laptop")
-    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
-    monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(clients, "get_api_key", _no_key)
-    monkeypatch.setattr(clients, "resolve", lambda *a, **k: str(tmp_path))
-    started = []
-    monkeypatch.setattr(
-        clients, "start_local_server", lambda path, name: started.append(path) or "http://127.0.0.1:9/v1"
-    )
+    monkeypatch.setattr(clients, "start_local_server", lambda: "http://127.0.0.1:9/v1")
     client = openai_client()
-    assert started == [str(tmp_path)]
     assert str(client.base_url) == "http://127.0.0.1:9/v1/"
     assert "no OPENAI_API_KEY" in capsys.readouterr().out
 
@@ -37,35 +36,127 @@ def test_without_key_starts_the_local_server(monkeypatch, tmp_path, capsys):
 def test_offline_never_uses_a_key(monkeypatch):
     monkeypatch.setenv("LLMBOOK_PROFILE", "offline")
     monkeypatch.setenv("OPENAI_API_KEY", SECRET)
-    monkeypatch.setattr(clients, "resolve", lambda *a, **k: "/nowhere")
-    monkeypatch.setattr(clients, "start_local_server", lambda path, name: "http://127.0.0.1:9/v1")
+    monkeypatch.setattr(clients, "start_local_server", lambda: "http://127.0.0.1:9/v1")
     assert str(openai_client().base_url).startswith("http://127.0.0.1:9")
 
 
-def test_cohere_without_key_says_so(monkeypatch, tmp_path, capsys):
+def test_cohere_without_key_raises_a_clear_error(monkeypatch):
     monkeypatch.setenv("LLMBOOK_PROFILE", "laptop")
-    monkeypatch.setattr(clients, "get_api_key", _no_key)
-    assert clients.cohere_client() is None
-    assert "No COHERE_API_KEY found" in capsys.readouterr().out
+    monkeypatch.setattr(clients, "get_api_key", lambda name, **k: _no_key(name))
+    assert api_key_available("COHERE_API_KEY") is False
+    with pytest.raises(MissingAPIKeyError, match="No COHERE_API_KEY found"):
+        cohere_client()
 
 
-def test_server_that_dies_reports_its_log(monkeypatch, tmp_path):
-    model = tmp_path / "not-a-model"
-    model.mkdir()
-    with pytest.raises(clients.LocalServerError, match="exited with code"):
-        clients.start_local_server(str(model), "broken", timeout=60)
+def test_cohere_offline_says_why_even_with_a_key(monkeypatch):
+    monkeypatch.setenv("LLMBOOK_PROFILE", "offline")
+    monkeypatch.setenv("COHERE_API_KEY", SECRET)
+    assert api_key_available("COHERE_API_KEY") is False
+    with pytest.raises(MissingAPIKeyError, match="offline profile") as err:
+        cohere_client()
+    assert SECRET not in str(err.value)
 
 
-def test_penalties_follow_openai_semantics():
-    scores = torch.zeros(1, 5)
-    ids = torch.tensor([[4, 4, 1, 1, 1, 2]])  # prompt = first two tokens
-    out = OpenAIPenalties(prompt_len=2, presence=0.5, frequency=0.25)(ids, scores.clone())
-    # token 1 generated 3x, token 2 once, token 4 only in the prompt
-    assert out[0].tolist() == pytest.approx([0.0, -1.25, -0.75, 0.0, 0.0])
+def test_cohere_with_key(monkeypatch, capsys):
+    monkeypatch.setenv("LLMBOOK_PROFILE", "laptop")
+    monkeypatch.setenv("COHERE_API_KEY", SECRET)
+    assert api_key_available("COHERE_API_KEY") is True
+    co = cohere_client()
+    assert type(co).__name__ == "ClientV2"
+    out = capsys.readouterr().out
+    assert "hosted Cohere API" in out and SECRET not in out
 
 
+# --- the request shim in front of llama.cpp's server ---------------------------------
+def test_json_schema_is_rewritten_for_llama_cpp():
+    schema = {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}
+    body = {
+        "model": "gpt-4o-mini",
+        "messages": [{"role": "user", "content": "hi"}],
+        "response_format": {"type": "json_schema", "json_schema": {"name": "place", "schema": schema, "strict": True}},
+        "max_completion_tokens": 20,
+        "temperature": 0,
+    }
+    out = translate_request(body)
+    assert out["response_format"] == {"type": "json_object", "schema": schema}
+    assert out["max_tokens"] == 20 and "max_completion_tokens" not in out
+    assert out["repeat_penalty"] == 1.0 and out["top_k"] == 0 and out["min_p"] == 0.0
+    assert out["model"] == server.MODEL_NAME and out["temperature"] == 0
+    assert body["response_format"]["type"] == "json_schema", "the caller's dict must not change"
+    assert out["messages"][0] == {"role": "system", "content": smollm2.DEFAULT_SYSTEM}
+    assert out["messages"][1:] == body["messages"]
+    with_system = translate_request({"messages": [{"role": "system", "content": "Be brief."}, *body["messages"]]})
+    assert with_system["messages"][0]["content"] == "Be brief."
+
+
+def test_default_system_prompt_is_the_models_own():
+    """The system line the server adds is the one SmolLM2's chat template (inside the GGUF) adds."""
+    from gguf import GGUFReader
+
+    field = GGUFReader(str(smollm2.gguf_path())).fields["tokenizer.chat_template"]
+    template = bytes(field.parts[field.data[0]]).decode()
+    assert smollm2.DEFAULT_SYSTEM in template and "messages[0]['role'] != 'system'" in template
+
+
+def test_explicit_settings_and_other_formats_pass_through():
+    body = {"messages": [], "response_format": {"type": "json_object"}, "max_tokens": 5, "repeat_penalty": 1.3}
+    out = translate_request(body)
+    assert out["response_format"] == {"type": "json_object"}
+    assert out["max_tokens"] == 5 and out["repeat_penalty"] == 1.3
+
+
+def test_shim_rewrites_only_chat_completion_posts():
+    import asyncio
+
+    seen = []
+
+    async def app(scope, receive, send):
+        message = await receive()
+        seen.append((scope["path"], dict(scope["headers"]).get(b"content-length"), message["body"]))
+
+    shim = OpenAIRequestShim(app, "local")
+    payload = json.dumps({"model": "x", "max_completion_tokens": 3}).encode()
+
+    def call(path):
+        parts = [payload[:10], payload[10:]]  # a body that arrives in two pieces
+
+        async def receive():
+            piece = parts.pop(0)
+            return {"type": "http.request", "body": piece, "more_body": bool(parts)}
+
+        scope = {"type": "http", "method": "POST", "path": path, "headers": [(b"content-length", b"999")]}
+        asyncio.run(shim(scope, receive, None))
+
+    call("/v1/chat/completions")
+    path, length, body = seen[-1]
+    assert json.loads(body)["max_tokens"] == 3 and json.loads(body)["model"] == "local"
+    assert length == str(len(body)).encode()
+    call("/v1/completions")
+    assert seen[-1][2] == payload[:10]  # passed through untouched (the app reads it piece by piece)
+
+
+def test_port_in_use_is_reported(monkeypatch):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(server.LocalServerError, match=f"Port {port} on 127.0.0.1 is already in use"):
+            server.start_local_server(port=port)
+
+
+@pytest.mark.slow
+def test_server_that_dies_reports_its_log(tmp_path):
+    broken = tmp_path / "not-a-model.gguf"
+    broken.write_bytes(b"this is not a GGUF file")
+    with pytest.raises(server.LocalServerError, match="exited with code"):
+        server.start_local_server(str(broken), timeout=60)
+
+
+@pytest.mark.slow
 def test_local_server_end_to_end():
-    """The real thing: SmolLM2 behind the OpenAI client, as the chapters use it."""
+    """The real thing: llama.cpp serving SmolLM2 behind the OpenAI client, as the chapters use it."""
     client = openai_client()
     messages = [{"role": "user", "content": "What is the capital of France? Answer in one word."}]
     first = client.chat.completions.create(model="gpt-4o-mini", messages=messages, max_tokens=8, temperature=0)
@@ -73,32 +164,80 @@ def test_local_server_end_to_end():
     text = first.choices[0].message.content
     assert "Paris" in text
     assert again.choices[0].message.content == text  # greedy is deterministic
-    assert first.model.startswith("SmolLM2-135M-Instruct")
+    assert first.model == server.MODEL_NAME
     assert 0 < first.usage.completion_tokens <= 8
 
     stream = client.chat.completions.create(model="x", messages=messages, max_tokens=8, temperature=0, stream=True)
-    pieces = [c.choices[0].delta.content or "" for c in stream]
+    pieces = [c.choices[0].delta.content or "" for c in stream if c.choices]
     assert "".join(pieces) == text
 
     stopped = client.chat.completions.create(
         model="x",
         messages=[{"role": "user", "content": "Count from 1 to 10, one number per line."}],
-        max_tokens=40,
+        max_completion_tokens=40,
         temperature=0,
         stop=["4"],
     )
     assert "4" not in stopped.choices[0].message.content and stopped.choices[0].finish_reason == "stop"
+    assert "3" in stopped.choices[0].message.content
 
+
+@pytest.mark.slow
+def test_local_server_json_schema_and_tool_calls():
+    """Sent exactly as the hosted API takes them, so chapter code is the same with a key."""
+    client = openai_client()
+    schema = {
+        "type": "object",
+        "properties": {"city": {"type": "string"}, "country": {"type": "string"}},
+        "required": ["city", "country"],
+    }
+    reply = client.chat.completions.create(
+        model="gpt-4o-mini",
+        messages=[{"role": "user", "content": "Name the capital of Italy and its country as JSON."}],
+        response_format={"type": "json_schema", "json_schema": {"name": "capital", "schema": schema, "strict": True}},
+        max_tokens=60,
+        temperature=0,
+    )
+    data = json.loads(reply.choices[0].message.content)
+    assert set(data) == {"city", "country"} and all(isinstance(v, str) for v in data.values())
+
+    tools = [
+        {
+            "type": "function",
+            "function": {
+                "name": "add",
+                "description": "Add two integers.",
+                "parameters": {
+                    "type": "object",
+                    "properties": {"a": {"type": "integer"}, "b": {"type": "integer"}},
+                    "required": ["a", "b"],
+                },
+            },
+        }
+    ]
+    for choice in ({"type": "function", "function": {"name": "add"}}, "auto"):
+        call = client.chat.completions.create(
+            model="gpt-4o-mini",
+            messages=[{"role": "user", "content": "What is 2 plus 3? Use the add tool."}],
+            tools=tools,
+            tool_choice=choice,
+            max_tokens=60,
+            temperature=0,
+        )
+        tool_calls = call.choices[0].message.tool_calls
+        assert tool_calls, f"no tool call for tool_choice={choice!r}: {call.choices[0].message.content!r}"
+        assert tool_calls[0].function.name == "add"
+        arguments = json.loads(tool_calls[0].function.arguments)
+        assert set(arguments) == {"a", "b"} and all(isinstance(v, int) for v in arguments.values())
+
+
+@pytest.mark.slow
+def test_bad_request_is_a_clear_client_error():
     import openai
 
-    with pytest.raises(openai.BadRequestError, match="messages"):
-        client.chat.completions.create(model="x", messages=[], max_tokens=5)
-
-
-def _no_key(name, **kwargs):
-    from llmbook_utils import MissingAPIKeyError
-
-    raise MissingAPIKeyError(f"No {name} found. Looked in: the environment.")
+    client = openai_client()
+    with pytest.raises(openai.APIStatusError):
+        client.chat.completions.create(model="x", messages="not a list", max_tokens=5)
 
 
 def test_server_exits_when_its_parent_dies():

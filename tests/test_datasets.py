@@ -4,8 +4,8 @@ from collections import Counter
 
 import pytest
 
-from llmbook_utils import MissingDataError, load_dataset
-from llmbook_utils import datasets as ds
+from llmbook_utils import MissingDataError, UnknownDatasetError, UnknownModelError, UnknownNameError, load_dataset
+from llmbook_utils import datafiles as ds
 
 
 def norm(text):
@@ -53,8 +53,31 @@ def test_load_dataset_offline_matches_the_hub_columns(capsys):
 
 
 def test_unknown_data_set():
-    with pytest.raises(MissingDataError, match="Unknown data set 'imdb'. Available: .*rotten_tomatoes"):
+    with pytest.raises(UnknownDatasetError, match="Unknown data set 'imdb'. Known data sets: .*rotten_tomatoes"):
         load_dataset("imdb", profile="offline")
+
+
+def test_unknown_names_behave_alike():
+    """An unknown model and an unknown data set raise the same kind of error, worded the same way."""
+    from llmbook_utils import resolve
+
+    with pytest.raises(UnknownNameError) as model_err:
+        resolve("nobody/nothing", profile="offline")
+    with pytest.raises(UnknownNameError) as data_err:
+        load_dataset("nothing", profile="offline")
+    assert isinstance(model_err.value, UnknownModelError) and isinstance(data_err.value, LookupError)
+    assert str(model_err.value).startswith("Unknown model 'nobody/nothing'")
+    assert str(data_err.value).startswith("Unknown data set 'nothing'")
+
+
+def test_malformed_data_file_names_file_and_line(monkeypatch, tmp_path):
+    folder = tmp_path / "product_posts"
+    folder.mkdir()
+    (folder / "train.jsonl").write_text('{"text": "fine", "label": 1}\n{"text": "broken", \n')
+    (folder / "test.jsonl").write_text('{"text": "fine", "label": 1}\n')
+    monkeypatch.setenv("LLMBOOK_DATA", str(tmp_path))
+    with pytest.raises(MissingDataError, match=r"train.jsonl, line 2, is not valid JSON"):
+        load_dataset("product_posts", profile="offline")
 
 
 def test_missing_data_file_says_what_to_do(monkeypatch, tmp_path):
@@ -64,3 +87,30 @@ def test_missing_data_file_says_what_to_do(monkeypatch, tmp_path):
     message = str(err.value)
     assert str(tmp_path / "rotten_tomatoes" / "train.jsonl") in message
     assert "LLMBOOK_DATA" in message
+
+
+def test_abstracts_are_balanced_unique_and_held_out():
+    train, heldout = rows("arxiv_nlp", "train"), rows("arxiv_nlp", "heldout")
+    assert len(train) >= 300 and len(heldout) >= 60
+    for split in (train, heldout):
+        assert set(split[0]) == {"Titles", "Abstracts", "field"}
+        counts = Counter(r["field"] for r in split)
+        assert len(counts) >= 8 and max(counts.values()) == min(counts.values()), counts
+    assert set(r["field"] for r in train) == set(r["field"] for r in heldout)
+    seen = {}
+    for split_name, split in (("train", train), ("heldout", heldout)):
+        for r in split:
+            for key in (norm(r["Titles"]), norm(r["Abstracts"])):
+                assert key not in seen, f"{split_name} repeats a {seen.get(key)} title or abstract: {key[:60]!r}"
+                seen[key] = split_name
+    lengths = sorted(len(r["Abstracts"].split()) for r in train)
+    assert lengths[0] < 70 and lengths[-1] > 200, "abstracts should vary in length"
+    openings = Counter(" ".join(r["Abstracts"].split()[:3]).lower() for r in train + heldout)
+    assert openings.most_common(1)[0][1] <= 3, f"templated openings: {openings.most_common(3)}"
+
+
+def test_load_dataset_abstracts_offline(capsys):
+    data = load_dataset("arxiv_nlp", profile="offline")
+    assert set(data) == {"train", "heldout"}
+    assert data["train"].column_names == ["Titles", "Abstracts", "field"]
+    assert "offline stand-in for maartengr/arxiv_nlp" in capsys.readouterr().out

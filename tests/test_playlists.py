@@ -1,19 +1,29 @@
-"""The playlists data set: the offline generator and the (network-free parts of the) online path."""
+"""The playlists data set: the generated files, their generator, and the (network-free parts of the) online path."""
 
 import re
 import statistics
+import sys
 import urllib.error
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
 import llmbook_utils
+from llmbook_utils import cache
 from llmbook_utils import playlists as pl
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+import make_playlists as mp  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def data():
-    return pl.make_offline_playlists(seed=0)
+    return pl.load_offline_playlists()
+
+
+def test_committed_files_equal_a_fresh_run():
+    assert mp.main(["--check"]) == 0, "run python scripts/make_playlists.py"
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +44,7 @@ def test_sizes(data):
     assert (len(data["train"]), len(data["test"])) == (4000, 600)
     songs = data["songs"]
     assert 1500 <= len(songs) <= 4000
-    assert len(set(songs["genre"])) == len(pl.GENRES) == 14
+    assert len(set(songs["genre"])) == len(mp.GENRES) == 14
     songs_per_artist = Counter(songs["artist"])
     assert len(songs_per_artist) >= 250
     assert min(songs_per_artist.values()) >= 3 and max(songs_per_artist.values()) >= 10
@@ -57,13 +67,11 @@ def test_playlists_are_valid_and_vary_in_length(data):
     assert max(lengths) >= 3 * statistics.median(lengths)  # a right-skewed tail of long playlists
 
 
-def test_same_seed_same_data_other_seed_other_data(data):
-    again = pl.make_offline_playlists(seed=0)
-    for split in data:
-        assert again[split].to_dict() == data[split].to_dict(), split
-    other = pl.make_offline_playlists(seed=1)
-    assert other["train"]["song_ids"][:50] != data["train"]["song_ids"][:50]
-    assert other["songs"]["title"] != data["songs"]["title"]
+def test_same_seed_same_data_other_seed_other_data():
+    assert mp.build(seed=0, n_train=50, n_test=5) == mp.build(seed=0, n_train=50, n_test=5)
+    other = mp.build(seed=1, n_train=50, n_test=5)
+    assert other["train.jsonl"] != mp.build(seed=0, n_train=50, n_test=5)["train.jsonl"]
+    assert other["songs.jsonl"] != mp.build(seed=0, n_train=50, n_test=5)["songs.jsonl"]
 
 
 def test_popularity_has_a_long_tail(data):
@@ -80,7 +88,7 @@ def test_playlists_are_genre_coherent(data, genre_of):
         genres = Counter(genre_of[s] for s in playlist)
         top_two_share.append(sum(n for _, n in genres.most_common(2)) / len(playlist))
         main = genres.most_common(1)[0][0]
-        family = {main, *pl.GENRES[main][1]}  # the main genre and its neighbours
+        family = {main, *mp.GENRES[main][1]}  # the main genre and its neighbours
         family_share.append(sum(n for g, n in genres.items() if g in family) / len(playlist))
     assert statistics.mean(top_two_share) >= 0.9
     assert statistics.mean(family_share) >= 0.85  # random playlists would score about 0.33
@@ -96,13 +104,13 @@ def test_playlists_repeat_artists_in_runs(data):
 
 
 def test_neighbouring_genres_are_declared_both_ways():
-    for genre, (_, neighbours, _) in pl.GENRES.items():
+    for genre, (_, neighbours, _) in mp.GENRES.items():
         for other in neighbours:
-            assert other in pl.GENRES, other
+            assert other in mp.GENRES, other
             assert other != genre
     # at least the pairs the chapter relies on are mutual
     for a, b in [("house", "techno"), ("country", "folk"), ("indie rock", "alt rock"), ("soul", "jazz")]:
-        assert b in pl.GENRES[a][1] and a in pl.GENRES[b][1]
+        assert b in mp.GENRES[a][1] and a in mp.GENRES[b][1]
 
 
 def test_names_look_like_names(data):
@@ -125,7 +133,7 @@ def test_load_dataset_offline(capsys):
 
 
 def test_unknown_data_set_lists_playlists():
-    with pytest.raises(llmbook_utils.MissingDataError, match="Available: .*playlists"):
+    with pytest.raises(llmbook_utils.UnknownDatasetError, match="Known data sets: .*playlists"):
         llmbook_utils.load_dataset("no_such_set", profile="offline")
 
 
@@ -168,15 +176,15 @@ def test_download_is_trusted_on_first_use_then_verified(tmp_path):
         return b"0 1 2\n"
 
     target = tmp_path / "yes" / "train.txt"
-    assert pl.download_verified("https://example.org/train.txt", target, fetch) == target
+    assert cache.download_verified("https://example.org/train.txt", target, fetch) == target
     record = tmp_path / "yes" / "train.txt.sha256"
     assert target.read_bytes() == b"0 1 2\n" and len(record.read_text().strip()) == 64
-    pl.download_verified("https://example.org/train.txt", target, fetch)
+    cache.download_verified("https://example.org/train.txt", target, fetch)
     assert len(calls) == 1, "a cached file must not be downloaded again"
 
     target.write_bytes(b"0 1 2 tampered\n")
-    with pytest.raises(pl.ChecksumMismatchError) as err:
-        pl.download_verified("https://example.org/train.txt", target, fetch)
+    with pytest.raises(llmbook_utils.ChecksumMismatchError) as err:
+        cache.download_verified("https://example.org/train.txt", target, fetch)
     assert str(target) in str(err.value) and str(record) in str(err.value) and "Delete" in str(err.value)
 
 
@@ -190,7 +198,7 @@ def test_online_path_end_to_end_with_a_fake_server(monkeypatch, tmp_path, capsys
             raise urllib.error.HTTPError(url, 404, "Not Found", None, None)
         return files[name].encode()
 
-    monkeypatch.setattr(pl, "_fetch", fake_fetch)
+    monkeypatch.setattr(cache, "_fetch", fake_fetch)
     data = pl.load_playlists(profile="laptop")
     assert set(data) == {"train", "test", "songs"}
     assert (len(data["train"]), len(data["test"])) == (38, 2)  # 5% held out

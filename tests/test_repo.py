@@ -21,7 +21,7 @@ def pins(path: Path) -> dict[str, str]:
         line = line.split("#")[0].strip()
         if not line:
             continue
-        match = re.fullmatch(r"([A-Za-z0-9_.\-]+)==([A-Za-z0-9_.\-+]+)", line)
+        match = re.fullmatch(r"([A-Za-z0-9_.\-]+)(?:\[[A-Za-z0-9_,]+\])?==([A-Za-z0-9_.\-+]+)", line)
         assert match, f"{path.name}: not an exact pin: {line!r}"
         found[match[1].lower()] = match[2]
     return found

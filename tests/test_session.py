@@ -14,13 +14,13 @@ def test_setup_offline_banner_seed_and_env(monkeypatch, capsys, tmp_path):
         monkeypatch.delenv(name, raising=False)
     info = llmbook_utils.setup(seed=7)
     a = (random.random(), np.random.rand(), torch.rand(1).item())
-    llmbook_utils.setup(seed=7, verbose=False)
+    llmbook_utils.setup(seed=7)
     b = (random.random(), np.random.rand(), torch.rand(1).item())
     assert a == b
     assert info.profile == "offline" and info.offline and info.seed == 7
     assert info.device == "cpu" and info.gpu is None
     assert os.environ["HF_HUB_OFFLINE"] == "1"
-    assert os.environ["TIKTOKEN_CACHE_DIR"] == str(tmp_path / "tiktoken")
+    assert os.environ["TIKTOKEN_CACHE_DIR"] == str(tmp_path / "tiktoken-cl100k")
     out = capsys.readouterr().out
     assert "profile offline (set by LLMBOOK_PROFILE; no network: local models only)" in out
     assert f"torch {torch.__version__}" in out and "seed 7" in out

@@ -1,4 +1,4 @@
-"""Pocket models: small task models trained on the spot when the hub is out of reach.
+"""The pocket sentiment model: a small task model trained on the spot when the hub is out of reach.
 
 The book's task-specific sentiment model (``cardiffnlp/twitter-roberta-base-sentiment-latest``,
 a RoBERTa fine-tuned on tweets) cannot be downloaded offline. Its stand-in is built
@@ -11,12 +11,12 @@ transformers folder, into the llmbook cache.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-from .cache import build_once
-from .datasets import local_files
-from .models import minilm_path
+from ..datafiles import local_files, read_jsonl
+from ..log import say, transformers_quiet
+from . import minilm
+from .base import StandIn
 
 SENTIMENT_FOLDER = "pocket-sentiment-v2"  # bump the suffix when the recipe changes, so caches rebuild
 SENTIMENT_LABELS = {0: "negative", 1: "positive"}
@@ -30,40 +30,35 @@ MAX_LENGTH = 64
 FROZEN_LAYERS = 3  # of MiniLM's 6 transformer layers, counted from the bottom
 
 
-def _read_jsonl(path: Path) -> tuple[list[str], list[int]]:
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+def _texts_and_labels(path: Path) -> tuple[list[str], list[int]]:
+    rows = read_jsonl(path)
     return [r["text"] for r in rows], [int(r["label"]) for r in rows]
 
 
-def _build_sentiment(folder: Path) -> None:
+def build(folder: Path) -> None:
     """Fine-tune MiniLM on product_posts/train and save model + tokenizer into ``folder``."""
     import torch
     from tqdm.auto import tqdm
     from transformers import AutoModelForSequenceClassification, AutoTokenizer, get_linear_schedule_with_warmup
-    from transformers import logging as hf_logging
 
     files = local_files("product_posts")
-    train_texts, train_labels = _read_jsonl(files["train"])
-    test_texts, test_labels = _read_jsonl(files["test"])
-    print(
+    train_texts, train_labels = _texts_and_labels(files["train"])
+    test_texts, test_labels = _texts_and_labels(files["test"])
+    say(
         f"One-time set-up: fine-tuning MiniLM into a sentiment classifier on {len(train_texts)} "
         f"product posts (seeded, {EPOCHS} epochs; about 15-30 s on a CPU)..."
     )
 
     torch.manual_seed(SEED)  # the new classification head (and the pooler) start from seeded weights
-    base = minilm_path()
+    base = minilm.STANDIN.path()
     tokenizer = AutoTokenizer.from_pretrained(base)
-    verbosity = hf_logging.get_verbosity()
-    hf_logging.set_verbosity_error()  # "newly initialized weights: classifier" is exactly what we want here
-    try:
+    with transformers_quiet():  # "newly initialized weights: classifier" is exactly what we want here
         model = AutoModelForSequenceClassification.from_pretrained(
             base,
             num_labels=len(SENTIMENT_LABELS),
             id2label=SENTIMENT_LABELS,
             label2id={name: i for i, name in SENTIMENT_LABELS.items()},
         )
-    finally:
-        hf_logging.set_verbosity(verbosity)
 
     def batches(texts: list[str], labels: list[int], order: list[int]):
         for start in range(0, len(order), BATCH_SIZE):
@@ -104,10 +99,20 @@ def _build_sentiment(folder: Path) -> None:
     with torch.no_grad():
         for enc, labels in batches(test_texts, test_labels, list(range(len(test_texts)))):
             correct += (model(**enc).logits.argmax(-1) == labels).sum().item()
-    print(f"pocket-sentiment: accuracy {correct / len(test_texts):.3f} on product_posts test ({len(test_texts)} posts)")
+    say(f"pocket-sentiment: accuracy {correct / len(test_texts):.3f} on product_posts test ({len(test_texts)} posts)")
 
     model.save_pretrained(folder)
     tokenizer.save_pretrained(folder)
+
+
+STANDIN = StandIn(
+    key="pocket-sentiment",
+    description=(
+        "pocket-sentiment (all-MiniLM-L6-v2 fine-tuned here on the course's product posts, negative/positive)"
+    ),
+    folder=SENTIMENT_FOLDER,
+    build=build,
+)
 
 
 def sentiment_model_path() -> Path:
@@ -117,4 +122,4 @@ def sentiment_model_path() -> Path:
     with ``pipeline("sentiment-analysis", model=path)`` like any hub model. It stands
     in for ``cardiffnlp/twitter-roberta-base-sentiment-latest`` in the offline profile.
     """
-    return build_once(SENTIMENT_FOLDER, _build_sentiment)
+    return STANDIN.path()

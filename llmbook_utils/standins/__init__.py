@@ -1,0 +1,18 @@
+"""Offline stand-ins: one module per model that works with no network.
+
+Each module defines ``STANDIN``, a ``StandIn`` (see ``base``): a folder to load from
+(built once into the cache, or located in a wheel) and a one-line description.
+``STANDINS`` maps their keys to them; the registry in ``llmbook_utils.models`` says
+which stand-in replaces which hub model. To add one, see CONTRIBUTING.md.
+"""
+
+from __future__ import annotations
+
+from . import minilm, pocket_sentiment, smollm2, tiktoken_cl100k
+from .base import StandIn
+
+STANDINS: dict[str, StandIn] = {
+    module.STANDIN.key: module.STANDIN for module in (smollm2, minilm, pocket_sentiment, tiktoken_cl100k)
+}
+
+__all__ = ["STANDINS", "StandIn"]

