@@ -38,7 +38,10 @@ def load_dataset(name: str, *, profile: str | None = None):
     files = local_files(name)
     for path in files.values():
         read_jsonl(path)  # a damaged line fails here with its file and line number, not deep inside `datasets`
-    dataset = datasets.load_dataset("json", data_files={k: str(v) for k, v in files.items()})
+    # one split at a time: splits may have different columns (documents and questions, say)
+    dataset = datasets.DatasetDict(
+        {split: datasets.load_dataset("json", data_files=str(path), split="train") for split, path in files.items()}
+    )
     sizes = ", ".join(f"{k} {len(v)}" for k, v in dataset.items())
     origin = f"offline stand-in for {entry.hub_id}, " if entry.hub_id else ""
     say(f"data: {name} from data/{entry.folder} ({origin}written for this course; {sizes})")

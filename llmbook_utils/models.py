@@ -15,7 +15,7 @@ from pathlib import Path
 from .errors import UnknownModelError
 from .log import say
 from .profiles import get_profile
-from .standins import STANDINS, minilm, pocket_sentiment, smollm2
+from .standins import STANDINS, minilm, pocket_reranker, pocket_sentiment, smollm2
 
 
 @dataclass(frozen=True)
@@ -70,6 +70,12 @@ REGISTRY: dict[str, ModelEntry] = {
     "thenlper/gte-small": ModelEntry("thenlper/gte-small", minilm.STANDIN.key, "another small 384-d sentence embedder"),
     "BAAI/bge-small-en-v1.5": ModelEntry(
         "BAAI/bge-small-en-v1.5", minilm.STANDIN.key, "another small 384-d sentence embedder"
+    ),
+    # rerankers (cross-encoders): read a query and a passage together
+    "cross-encoder/ms-marco-MiniLM-L-6-v2": ModelEntry(
+        "cross-encoder/ms-marco-MiniLM-L-6-v2",
+        pocket_reranker.STANDIN.key,
+        "trained here on 120 invented passages and their questions instead of half a million MS MARCO searches",
     ),
     # task-specific classifiers
     "cardiffnlp/twitter-roberta-base-sentiment-latest": ModelEntry(

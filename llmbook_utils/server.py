@@ -17,6 +17,8 @@ request body into the form llama.cpp takes before its own route sees it:
 * llama.cpp's own sampling extras that the hosted API does not have (a repeat
   penalty of 1.1, top-k 40, min-p 0.05) are switched off unless a request sets them,
   so that ``temperature`` and ``top_p`` mean what they mean at OpenAI;
+* tool results (``role: "tool"`` messages) become user turns naming the tool, which
+  the function-calling template would otherwise drop;
 * a conversation without a system message gets SmolLM2's default one, as the model's
   own chat template does (llama.cpp's function-calling handler leaves it out, and
   the model answers far worse without it);
@@ -61,9 +63,11 @@ def translate_request(
     """Rewrite an OpenAI chat-completions request into the form llama.cpp's server takes."""
     body = dict(body)
     messages = body.get("messages")
-    if isinstance(messages, list) and messages and isinstance(messages[0], dict):
+    if isinstance(messages, list) and messages and all(isinstance(m, dict) for m in messages):
+        messages = _tool_results_as_user_turns(messages)
         if messages[0].get("role") not in ("system", "developer") and default_system:
-            body["messages"] = [{"role": "system", "content": default_system}, *messages]
+            messages = [{"role": "system", "content": default_system}, *messages]
+        body["messages"] = messages
     fmt = body.get("response_format")
     if isinstance(fmt, dict) and fmt.get("type") == "json_schema":
         spec = fmt.get("json_schema") or {}
@@ -75,6 +79,27 @@ def translate_request(
         body.setdefault(key, value)
     body["model"] = model_name
     return body
+
+
+def _tool_results_as_user_turns(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Turn ``role: "tool"`` messages into user turns that name the tool.
+
+    llama.cpp's ``chatml-function-calling`` template renders system, user and assistant
+    turns only: a tool's result would silently vanish from the prompt, and an agent
+    would never see what its tool returned.
+    """
+    names = {}
+    for m in messages:
+        for call in m.get("tool_calls") or []:
+            names[call.get("id")] = (call.get("function") or {}).get("name", "tool")
+    out = []
+    for m in messages:
+        if m.get("role") == "tool":
+            name = names.get(m.get("tool_call_id"), "the tool")
+            out.append({"role": "user", "content": f"Result of {name}: {m.get('content', '')}"})
+        else:
+            out.append(m)
+    return out
 
 
 class OpenAIRequestShim:
@@ -179,7 +204,7 @@ def start_local_server(gguf: str | None = None, *, port: int | None = None, time
     command = [sys.executable, "-m", "llmbook_utils.server", "--model", gguf, "--port", str(port)]
     with open(log, "w") as log_file:
         process = subprocess.Popen(
-            [*command, "--parent-pid", str(os.getpid())],
+            [*command, "--parent-pid", str(os.getpid()), "--log", str(log)],
             stdout=log_file,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
@@ -215,17 +240,19 @@ def stop_local_servers() -> None:
     _servers.clear()
 
 
-def exit_with_parent(parent: int, interval: float = 2.0) -> None:
+def exit_with_parent(parent: int, interval: float = 2.0, log: Path | None = None) -> None:
     """Stop this process when the one that started it (a notebook kernel) is gone.
 
     ``parent`` is the pid of the process that launched us. A kernel that is killed
     cannot run its atexit hooks; without this check the server would live on as an
-    orphan holding the model in memory.
+    orphan holding the model in memory. ``log``, the server's log file, is removed on the way out.
     """
 
     def watch() -> None:
         while os.getppid() == parent:
             time.sleep(interval)
+        if log is not None:
+            log.unlink(missing_ok=True)
         os._exit(0)
 
     threading.Thread(target=watch, daemon=True).start()
@@ -246,9 +273,10 @@ def main(argv: list[str] | None = None) -> None:
         help="CPU threads (default: all cores; the notebook waits while the server works)",
     )
     parser.add_argument("--parent-pid", type=int, default=0, help="exit when this process is no longer our parent")
+    parser.add_argument("--log", type=Path, default=None, help="our log file, removed when the parent is gone")
     args = parser.parse_args(argv)
     if args.parent_pid:
-        exit_with_parent(args.parent_pid)
+        exit_with_parent(args.parent_pid, log=args.log)
 
     import uvicorn
     from llama_cpp.server.app import create_app

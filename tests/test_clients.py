@@ -98,6 +98,24 @@ def test_default_system_prompt_is_the_models_own():
     assert smollm2.DEFAULT_SYSTEM in template and "messages[0]['role'] != 'system'" in template
 
 
+def test_tool_results_reach_the_prompt():
+    messages = [
+        {"role": "user", "content": "What is 2 plus 3?"},
+        {
+            "role": "assistant",
+            "content": None,
+            "tool_calls": [
+                {"id": "call_1", "type": "function", "function": {"name": "add", "arguments": '{"a": 2, "b": 3}'}}
+            ],
+        },
+        {"role": "tool", "tool_call_id": "call_1", "content": "5"},
+    ]
+    out = translate_request({"messages": messages})["messages"]
+    assert [m["role"] for m in out] == ["system", "user", "assistant", "user"]
+    assert out[-1]["content"] == "Result of add: 5"
+    assert out[2]["tool_calls"][0]["function"]["name"] == "add"
+
+
 def test_explicit_settings_and_other_formats_pass_through():
     body = {"messages": [], "response_format": {"type": "json_object"}, "max_tokens": 5, "repeat_penalty": 1.3}
     out = translate_request(body)
@@ -240,18 +258,23 @@ def test_bad_request_is_a_clear_client_error():
         client.chat.completions.create(model="x", messages="not a list", max_tokens=5)
 
 
-def test_server_exits_when_its_parent_dies():
-    """A killed kernel can't stop its server; the server notices and stops itself."""
+def test_server_exits_when_its_parent_dies(tmp_path):
+    """A killed kernel can't stop its server; the server notices, removes its log and stops itself."""
     import subprocess
     import sys
     import time
 
     import psutil
 
-    child = "import os, sys, time; from llmbook_utils.server import exit_with_parent; exit_with_parent(int(sys.argv[1]), 0.1); time.sleep(60)"
+    log = tmp_path / "server.log"
+    log.write_text("started")
+    child = (
+        "import sys, time; from pathlib import Path; from llmbook_utils.server import exit_with_parent; "
+        "exit_with_parent(int(sys.argv[1]), 0.1, Path(sys.argv[2])); time.sleep(60)"
+    )
     parent = (
         "import os, subprocess, sys; "
-        f"p = subprocess.Popen([sys.executable, '-c', {child!r}, str(os.getpid())], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL); "
+        f"p = subprocess.Popen([sys.executable, '-c', {child!r}, str(os.getpid()), {str(log)!r}], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL); "
         "print(p.pid, flush=True)"
     )
     out = subprocess.run([sys.executable, "-c", parent], capture_output=True, text=True, timeout=60)
@@ -267,3 +290,4 @@ def test_server_exits_when_its_parent_dies():
     else:
         psutil.Process(pid).kill()
         raise AssertionError("the orphaned server process kept running")
+    assert not log.exists(), "the orphaned server left its log behind"

@@ -114,3 +114,37 @@ def test_load_dataset_abstracts_offline(capsys):
     assert set(data) == {"train", "heldout"}
     assert data["train"].column_names == ["Titles", "Abstracts", "field"]
     assert "offline stand-in for maartengr/arxiv_nlp" in capsys.readouterr().out
+
+
+def test_search_collection_and_questions():
+    documents, questions = rows("glass_orchard", "documents"), rows("glass_orchard", "questions")
+    by_id = {d["doc_id"]: d for d in documents}
+    assert len(by_id) == len(documents) >= 21
+    assert len(by_id["main"]["text"].split()) >= 2500
+    assert len(questions) >= 40 and len({q["qid"] for q in questions}) == len(questions)
+    kinds = Counter(q["type"] for q in questions)
+    assert kinds["unanswerable"] >= 5 and kinds["paraphrase"] >= 10 and kinds["multi"] >= 5, kinds
+    assert sum(q["split"] == "heldout" for q in questions) >= 15
+    for q in questions:
+        assert q["split"] in {"main", "heldout"}
+        if q["type"] == "unanswerable":
+            assert not q["evidence"] and not q["answer"], q["qid"]
+            continue
+        assert any(e["grade"] == 2 for e in q["evidence"]), q["qid"]
+        for e in q["evidence"]:
+            assert e["grade"] in (1, 2)
+            assert e["quote"] in by_id[e["doc_id"]]["text"], f"{q['qid']}: quote not found in {e['doc_id']}"
+
+
+def test_reranker_pairs_do_not_touch_the_search_collection():
+    pairs = rows("rerank_pairs", "train")
+    assert len(pairs) >= 100
+    for r in pairs:
+        assert len(r["positives"]) == 2 and len(r["hard_negatives"]) == 2
+    collection = " ".join(d["text"] for d in rows("glass_orchard", "documents")).lower()
+    questions = {norm(q["question"]) for q in rows("glass_orchard", "questions")}
+    for r in pairs:
+        assert norm(r["passage"][:80]) not in norm(collection)
+        assert not ({norm(q) for q in r["positives"] + r["hard_negatives"]} & questions)
+    for name in ("Glass Orchard", "Ferreday", "Kelderwick"):  # the chapter's invented world stays out of training
+        assert not any(name.lower() in r["passage"].lower() for r in pairs), name

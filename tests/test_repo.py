@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-CHAPTERS = sorted((ROOT / "chapters").glob("[0-9][0-9]_*.ipynb"))
+CHAPTERS = sorted((ROOT / "chapters").glob("[0-9][0-9]*_*.ipynb"))
 sys.path.insert(0, str(ROOT / "scripts"))
 import make_colab  # noqa: E402
 
@@ -51,6 +51,24 @@ def test_colab_requirements_agree_and_leave_torch_alone():
     assert "torch" not in colab
     for name, version in colab.items():
         assert local.get(name) == version, f"{name}: colab {version} vs local {local.get(name)}"
+
+
+def test_colab_extras_are_pinned_like_the_local_install():
+    local = pins(ROOT / "requirements.txt")
+    for chapter in CHAPTERS:
+        for spec in nbformat.read(chapter, as_version=4).metadata.get("llmbook", {}).get("colab_pip", []):
+            name, version = re.fullmatch(r"([A-Za-z0-9_.\-]+)(?:\[[A-Za-z0-9_,]+\])?==(\S+)", spec).groups()
+            assert local.get(name.lower()) == version, (
+                f"{chapter.name}: {spec} vs requirements.txt {local.get(name.lower())}"
+            )
+
+
+def test_chapters_that_call_the_chat_api_get_the_local_server_on_colab():
+    for chapter in CHAPTERS:
+        nb = nbformat.read(chapter, as_version=4)
+        if any("openai_client()" in c.source for c in nb.cells if c.cell_type == "code"):
+            extras = nb.metadata.get("llmbook", {}).get("colab_pip", [])
+            assert any(e.startswith("llama-cpp-python[server]") for e in extras), chapter.name
 
 
 def test_conda_env_uses_the_same_requirements():
