@@ -97,6 +97,8 @@ def _tool_results_as_user_turns(messages: list[dict[str, Any]]) -> list[dict[str
         if m.get("role") == "tool":
             name = names.get(m.get("tool_call_id"), "the tool")
             out.append({"role": "user", "content": f"Result of {name}: {m.get('content', '')}"})
+        elif m.get("role") == "assistant" and m.get("content") is None:
+            out.append({**m, "content": ""})  # OpenAI sends null content with tool calls; llama.cpp wants a string
         else:
             out.append(m)
     return out

@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     out_dir = ROOT / "colab"
     out_dir.mkdir(exist_ok=True)
-    chapters = sorted((ROOT / "chapters").glob("[0-9][0-9]_*.ipynb"))
+    chapters = sorted((ROOT / "chapters").glob("[0-9][0-9]*_*.ipynb"))
     wanted = {out_dir / p.name: render(p) for p in chapters}
     stale = [str(p.relative_to(ROOT)) for p, text in wanted.items() if not p.is_file() or p.read_text() != text]
     orphans = [str(p.relative_to(ROOT)) for p in out_dir.glob("*.ipynb") if p not in wanted]

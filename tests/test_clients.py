@@ -114,6 +114,7 @@ def test_tool_results_reach_the_prompt():
     assert [m["role"] for m in out] == ["system", "user", "assistant", "user"]
     assert out[-1]["content"] == "Result of add: 5"
     assert out[2]["tool_calls"][0]["function"]["name"] == "add"
+    assert out[2]["content"] == ""  # llama.cpp refuses a null assistant content
 
 
 def test_explicit_settings_and_other_formats_pass_through():

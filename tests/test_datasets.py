@@ -148,3 +148,22 @@ def test_reranker_pairs_do_not_touch_the_search_collection():
         assert not ({norm(q) for q in r["positives"] + r["hard_negatives"]} & questions)
     for name in ("Glass Orchard", "Ferreday", "Kelderwick"):  # the chapter's invented world stays out of training
         assert not any(name.lower() in r["passage"].lower() for r in pairs), name
+
+
+def test_agent_tasks_have_checkable_answers():
+    tasks = rows("agent_tasks", "tasks")
+    documents = " ".join(d["text"] for d in rows("glass_orchard", "documents"))
+    assert len(tasks) >= 15 and len({t["tid"] for t in tasks}) == len(tasks)
+    assert Counter(tuple(t["tools"]) for t in tasks) == {
+        ("calculator",): 8,
+        ("search",): 8,
+        ("search", "calculator"): 8,
+    }
+    for t in tasks:
+        assert t["accept"] and all(a == a.lower() for a in t["accept"]), t["tid"]
+        assert any(a in t["answer"].lower().replace(",", "") for a in t["accept"]) or any(
+            a in t["answer"].lower() for a in t["accept"]
+        ), t["tid"]
+        assert bool(t["evidence"]) == ("search" in t["tools"]), t["tid"]
+        for quote in t["evidence"]:
+            assert quote in documents, f"{t['tid']}: evidence not in the documents"

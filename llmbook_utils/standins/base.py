@@ -12,6 +12,7 @@ import importlib.util
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..cache import build_once
 from ..errors import MissingPackageError
@@ -51,3 +52,13 @@ def package_dir(package: str, pip_hint: str) -> Path:
             f"Install it with `{pip_hint}` (make setup does this for you)."
         )
     return Path(list(spec.submodule_search_locations)[0])
+
+
+def take_step(loss: Any, optimizer: Any, scheduler: Any, bar: Any, epoch: int) -> None:
+    """One optimiser step of a stand-in's training loop, reported on its progress bar."""
+    loss.backward()
+    optimizer.step()
+    scheduler.step()
+    optimizer.zero_grad()
+    bar.set_postfix(epoch=epoch + 1, loss=f"{loss.item():.3f}")
+    bar.update()

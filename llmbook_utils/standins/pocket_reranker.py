@@ -22,7 +22,7 @@ from pathlib import Path
 from ..datafiles import local_files, read_jsonl
 from ..log import say, transformers_quiet
 from . import minilm
-from .base import StandIn
+from .base import StandIn, take_step
 
 FOLDER = "pocket-reranker-v3"  # bump the suffix when the recipe changes, so caches rebuild
 
@@ -121,12 +121,7 @@ def build(folder: Path) -> None:
                 batch = data[start : start + BATCH_SIZE]
                 logits = model(**encode([(q, p) for q, p, _ in batch])).logits.squeeze(-1)
                 loss = loss_fn(logits, torch.tensor([label for _, _, label in batch]))
-                loss.backward()
-                optimizer.step()
-                scheduler.step()
-                optimizer.zero_grad()
-                bar.set_postfix(epoch=epoch + 1, loss=f"{loss.item():.3f}")
-                bar.update()
+                take_step(loss, optimizer, scheduler, bar, epoch)
     after = pairwise_accuracy(score, validation)
     say(
         f"pocket-reranker: answered-vs-unanswered accuracy on {len(validation)} held-out passages "

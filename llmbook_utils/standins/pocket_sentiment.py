@@ -16,7 +16,7 @@ from pathlib import Path
 from ..datafiles import local_files, read_jsonl
 from ..log import say, transformers_quiet
 from . import minilm
-from .base import StandIn
+from .base import StandIn, take_step
 
 SENTIMENT_FOLDER = "pocket-sentiment-v2"  # bump the suffix when the recipe changes, so caches rebuild
 SENTIMENT_LABELS = {0: "negative", 1: "positive"}
@@ -86,13 +86,7 @@ def build(folder: Path) -> None:
         for epoch in range(EPOCHS):
             order = torch.randperm(len(train_texts), generator=generator).tolist()
             for enc, labels in batches(train_texts, train_labels, order):
-                loss = model(**enc, labels=labels).loss
-                loss.backward()
-                optimizer.step()
-                scheduler.step()
-                optimizer.zero_grad()
-                bar.set_postfix(epoch=epoch + 1, loss=f"{loss.item():.3f}")
-                bar.update()
+                take_step(model(**enc, labels=labels).loss, optimizer, scheduler, bar, epoch)
 
     model.eval()
     correct = 0
