@@ -210,6 +210,9 @@ def start_local_server(gguf: str | None = None, *, port: int | None = None, time
             stdout=log_file,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
+            # its own session: when Jupyter kills the kernel's process group, the server outlives it for a
+            # moment, notices (exit_with_parent) and removes its log instead of dying mid-write
+            start_new_session=True,
             # llama.cpp's OpenMP threads wait between tokens: OMP_WAIT_POLICY=PASSIVE (right for the torch
             # kernel, see the Makefile) makes them sleep at once and doubles the time per token; the default
             # spins a moment, then sleeps (0% CPU when idle, measured)

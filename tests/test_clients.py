@@ -292,3 +292,38 @@ def test_server_exits_when_its_parent_dies(tmp_path):
         psutil.Process(pid).kill()
         raise AssertionError("the orphaned server process kept running")
     assert not log.exists(), "the orphaned server left its log behind"
+
+
+@pytest.mark.slow
+def test_killing_the_kernels_process_group_leaves_no_server_and_no_log(tmp_path):
+    """Jupyter kills a kernel's whole process group; the server must still clean up after itself."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import psutil
+
+    env = {**os.environ, "LLMBOOK_PROFILE": "offline", "LLMBOOK_CACHE": str(tmp_path)}
+    kernel = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import time; from llmbook_utils import server; print(server.start_local_server(), flush=True); time.sleep(60)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        env=env,
+    )
+    port = int(kernel.stdout.readline().strip().rsplit(":", 1)[1].split("/")[0])
+    assert (tmp_path / f"server-{port}.log").exists()
+    servers = [p for p in psutil.Process(kernel.pid).children() if "llmbook_utils.server" in " ".join(p.cmdline())]
+    assert len(servers) == 1
+    os.killpg(kernel.pid, signal.SIGKILL)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and (servers[0].is_running() and servers[0].status() != psutil.STATUS_ZOMBIE):
+        time.sleep(0.2)
+    assert not servers[0].is_running() or servers[0].status() == psutil.STATUS_ZOMBIE, "the server outlived its kernel"
+    assert not (tmp_path / f"server-{port}.log").exists(), "the server left its log behind"
