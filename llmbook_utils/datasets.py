@@ -36,11 +36,10 @@ def load_dataset(name: str, *, profile: str | None = None):
         say(f"data: {entry.hub_id} from the Hugging Face hub")
         return datasets.load_dataset(entry.hub_id)
     files = local_files(name)
-    for path in files.values():
-        read_jsonl(path)  # a damaged line fails here with its file and line number, not deep inside `datasets`
-    # one split at a time: splits may have different columns (documents and questions, say)
+    # each file parsed once, by read_jsonl (a damaged line fails with its file and line number), one split at a
+    # time: splits may have different columns (documents and questions, say)
     dataset = datasets.DatasetDict(
-        {split: datasets.load_dataset("json", data_files=str(path), split="train") for split, path in files.items()}
+        {split: datasets.Dataset.from_list(read_jsonl(path)) for split, path in files.items()}
     )
     sizes = ", ".join(f"{k} {len(v)}" for k, v in dataset.items())
     origin = f"offline stand-in for {entry.hub_id}, " if entry.hub_id else ""
