@@ -6,7 +6,7 @@ Layers, top to bottom (a module imports only from layers below it):
 * ``session`` (``setup``), ``clients``, ``datasets``: what the notebooks call;
 * ``models`` (the registry and ``resolve``) and ``server`` (the local API server);
 * ``standins``: one module per offline model;
-* ``cache``, ``datafiles``, ``profiles``, ``device``, ``keys``, ``log``, ``errors``.
+* ``cache``, ``datafiles``, ``playlists``, ``shapes``, ``profiles``, ``device``, ``keys``, ``log``, ``errors``.
 """
 
 from .clients import api_key_available, cohere_client, openai_client

@@ -15,7 +15,7 @@ from pathlib import Path
 from .errors import UnknownModelError
 from .log import say
 from .profiles import get_profile
-from .standins import STANDINS, minilm, pocket_reranker, pocket_sentiment, smollm2
+from .standins import STANDINS, minilm, pocket_captioner, pocket_clip, pocket_reranker, pocket_sentiment, smollm2
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,11 @@ REGISTRY: dict[str, ModelEntry] = {
     ),
     "HuggingFaceTB/SmolLM2-135M-Instruct": ModelEntry(
         "HuggingFaceTB/SmolLM2-135M-Instruct", smollm2.STANDIN.key, "the same model, 4-bit GGUF weights"
+    ),
+    "TinyLlama/TinyLlama-1.1B-intermediate-step-1431k-3T": ModelEntry(
+        "HuggingFaceTB/SmolLM2-360M",
+        smollm2.STANDIN.key,
+        "8x fewer parameters, and already instruction-tuned: fine-tuning teaches it a new style, not chat itself",
     ),
     "gpt2": ModelEntry("gpt2", smollm2.STANDIN.key, "a byte-level BPE tokenizer and decoder like GPT-2's"),
     "google/flan-t5-small": ModelEntry(
@@ -76,6 +81,22 @@ REGISTRY: dict[str, ModelEntry] = {
         "cross-encoder/ms-marco-MiniLM-L-6-v2",
         pocket_reranker.STANDIN.key,
         "trained here on 120 invented passages and their questions instead of half a million MS MARCO searches",
+    ),
+    # images and text (chapter 8)
+    "openai/clip-vit-base-patch32": ModelEntry(
+        "openai/clip-vit-base-patch32",
+        pocket_clip.STANDIN.key,
+        "trained here on 48x48 toy scenes of coloured shapes instead of 400 million web images",
+    ),
+    "Salesforce/blip2-opt-2.7b": ModelEntry(
+        "Salesforce/blip-image-captioning-base",
+        pocket_captioner.STANDIN.key,
+        "a captioner for toy scenes with a 2-layer decoder and no language model: it cannot answer questions",
+    ),
+    "Salesforce/blip-image-captioning-base": ModelEntry(
+        "Salesforce/blip-image-captioning-base",
+        pocket_captioner.STANDIN.key,
+        "a captioner for toy scenes, trained here in a minute",
     ),
     # task-specific classifiers
     "cardiffnlp/twitter-roberta-base-sentiment-latest": ModelEntry(

@@ -5,7 +5,13 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "llmbook_utils"
 # what each stand-in module may import from the package (besides other stand-ins)
-STANDIN_MAY_IMPORT = {"llmbook_utils.cache", "llmbook_utils.errors", "llmbook_utils.log", "llmbook_utils.datafiles"}
+STANDIN_MAY_IMPORT = {
+    "llmbook_utils.cache",
+    "llmbook_utils.errors",
+    "llmbook_utils.log",
+    "llmbook_utils.datafiles",
+    "llmbook_utils.shapes",
+}
 
 
 def module_name(path: Path) -> str:

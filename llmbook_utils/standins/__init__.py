@@ -8,12 +8,12 @@ which stand-in replaces which hub model. To add one, see CONTRIBUTING.md.
 
 from __future__ import annotations
 
-from . import minilm, pocket_reranker, pocket_sentiment, smollm2, tiktoken_cl100k
+from . import minilm, pocket_captioner, pocket_clip, pocket_reranker, pocket_sentiment, smollm2, tiktoken_cl100k
 from .base import StandIn
 
 STANDINS: dict[str, StandIn] = {
     module.STANDIN.key: module.STANDIN
-    for module in (smollm2, minilm, pocket_sentiment, pocket_reranker, tiktoken_cl100k)
+    for module in (smollm2, minilm, pocket_sentiment, pocket_reranker, pocket_clip, pocket_captioner, tiktoken_cl100k)
 }
 
 __all__ = ["STANDINS", "StandIn"]

@@ -25,7 +25,9 @@ class StandIn:
     ``key`` names it in the registry; ``description`` is what ``resolve`` prints;
     ``folder`` is its cache folder (with a version suffix: bump it when the recipe
     changes, so caches rebuild) and ``build(tmp_folder)`` fills it; a stand-in shipped
-    ready to use has no build and a ``locate()`` instead.
+    ready to use has no build and a ``locate()`` instead. A model class of our own (not
+    one transformers knows) comes with ``register()``, which ``path()`` calls first so
+    that ``AutoModel.from_pretrained(folder)`` can load it.
     """
 
     key: str
@@ -33,9 +35,12 @@ class StandIn:
     folder: str | None = None
     build: Callable[[Path], None] | None = None
     locate: Callable[[], Path] | None = None
+    register: Callable[[], None] | None = None  # teaches transformers' Auto classes a model type of ours
 
     def path(self) -> Path:
         """The folder to pass to ``from_pretrained`` (built once, checked on every call)."""
+        if self.register is not None:
+            self.register()
         if self.build is not None:
             assert self.folder, f"stand-in {self.key} has a build but no cache folder name"
             return build_once(self.folder, self.build)
