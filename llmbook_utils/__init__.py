@@ -3,7 +3,7 @@
 They handle the environment so that the notebooks can stay plain library code.
 Layers, top to bottom (a module imports only from layers below it):
 
-* ``session`` (``setup``), ``clients``, ``datasets``: what the notebooks call;
+* ``session`` (``setup``), ``clients``, ``datasets``: what the notebooks call; ``doctor``: ``python -m llmbook_utils doctor``;
 * ``models`` (the registry and ``resolve``) and ``server`` (the local API server);
 * ``standins``: one module per offline model;
 * ``cache``, ``datafiles``, ``playlists``, ``shapes``, ``profiles``, ``device``, ``keys``, ``log``, ``errors``.

@@ -126,3 +126,50 @@ def test_ruff_lint_and_format():
         [*ruff, "format", "--check", "llmbook_utils", "tests", "scripts"], cwd=ROOT, capture_output=True, text=True
     )
     assert fmt.returncode == 0, fmt.stdout + fmt.stderr
+
+
+KEY_PATTERNS = {
+    "OpenAI key": r"sk-(?:proj-)?[A-Za-z0-9_-]{20,}",
+    "Hugging Face token": r"hf_[A-Za-z0-9]{30,}",
+    "AWS key": r"AKIA[0-9A-Z]{16}",
+    "private key": r"-----BEGIN [A-Z ]*PRIVATE KEY-----",
+}
+
+
+def test_no_secrets_in_tracked_files():
+    tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
+    assert len(tracked) > 50
+    for name in tracked:
+        path = ROOT / name
+        if not path.is_file() or path.stat().st_size > 5_000_000:
+            continue
+        text = path.read_text(errors="ignore")
+        for what, pattern in KEY_PATTERNS.items():
+            found = re.search(pattern, text)
+            assert found is None, f"{name} contains something that looks like an {what}: {found.group(0)[:8]}..."
+
+
+def test_the_secret_scan_can_fail():
+    planted = "OPENAI_API_KEY=sk-" + "a1B2" * 8
+    assert re.search(KEY_PATTERNS["OpenAI key"], planted)
+
+
+def test_dotenv_is_ignored_by_git():
+    result = subprocess.run(["git", "check-ignore", "-q", ".env"], cwd=ROOT)
+    assert result.returncode == 0, ".env must be listed in .gitignore"
+
+
+def _setup_python_check() -> str:
+    line = next(x for x in (ROOT / "Makefile").read_text().splitlines() if "needs Python" in x)
+    return re.search(r"-c '(.*)'", line).group(1)
+
+
+@pytest.mark.parametrize(
+    ("version", "accepted"), [((3, 11), True), ((3, 12), True), ((3, 13), True), ((3, 14), False), ((3, 10), False)]
+)
+def test_make_setup_accepts_the_pythons_that_install(version, accepted):
+    code = _setup_python_check().replace("sys.version_info[:2]", repr(version))
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert (result.returncode == 0) == accepted, result.stderr
+    if version == (3, 13):
+        assert "not tested in CI" in result.stdout
