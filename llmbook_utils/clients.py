@@ -35,11 +35,12 @@ def api_key_available(name: str) -> bool:
     return True
 
 
-def openai_client(*, max_retries: int = 3, timeout: float = 120.0):
+def openai_client(*, max_retries: int = 3, timeout: float = 120.0, http_client=None):
     """An ``openai.OpenAI`` client: hosted with a key, else the local stand-in server.
 
     ``max_retries`` makes the client retry rate-limit (429) and server errors with
-    exponential backoff. Says in one line which backend answers.
+    exponential backoff. ``http_client`` (an ``httpx.Client``) is passed through, for a
+    proxy or a test. Says in one line which backend answers.
     """
     from openai import OpenAI
 
@@ -51,7 +52,7 @@ def openai_client(*, max_retries: int = 3, timeout: float = 120.0):
             pass
         else:
             say("openai: hosted OpenAI API (key found; calls are billed to your account)")
-            return OpenAI(api_key=key, max_retries=max_retries, timeout=timeout)
+            return OpenAI(api_key=key, max_retries=max_retries, timeout=timeout, http_client=http_client)
     base_url = start_local_server()
     why = "offline profile" if profile == "offline" else "no OPENAI_API_KEY"
     say(f"openai: local llama.cpp server at {base_url} running {MODEL_NAME} ({why}); any model name works")
