@@ -44,6 +44,10 @@ SOURCES: dict[str, DataSource] = {
     # chapter 8, written by a different hand than the training captions (llmbook_utils.shapes), for a one-time
     # check: caption templates for one shape, synonyms of the colour and shape words, two-shape compositions
     "shape_captions": DataSource(None, "shape_captions", ("templates", "synonyms", "compositions")),
+    # chapter 9a: sentences with BIO tags for PER, ORG, LOC; labelled sentence pairs (NLI label and a 0-5
+    # similarity score); each `heldout` split was written by a second writer who never saw `train`
+    "entities": DataSource(None, "ner", ("train", "heldout")),
+    "sentence_pairs": DataSource(None, "sentence_pairs", ("train", "heldout")),
     # chapter 9b: instructions answered in the course's house style, preference pairs for DPO, and
     # held-out prompts and pairs written separately (by a different hand) for a one-time check
     "house_style": DataSource(None, "house_style", ("train", "preferences", "heldout_prompts", "heldout_preferences")),

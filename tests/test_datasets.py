@@ -167,3 +167,40 @@ def test_agent_tasks_have_checkable_answers():
         assert bool(t["evidence"]) == ("search" in t["tools"]), t["tid"]
         for quote in t["evidence"]:
             assert quote in documents, f"{t['tid']}: evidence not in the documents"
+
+
+ENTITY_TAGS = {"O"} | {f"{p}-{t}" for p in "BI" for t in ("PER", "ORG", "LOC")}
+
+
+def test_entity_sentences_are_valid_bio_and_held_out():
+    seen = {}
+    for split, least in (("train", 150), ("heldout", 60)):
+        sentences = rows("entities", split)
+        assert len(sentences) >= least
+        mentions = Counter()
+        for s in sentences:
+            assert len(s["tokens"]) == len(s["tags"]) and set(s["tags"]) <= ENTITY_TAGS, s
+            for previous, tag in zip(["O", *s["tags"]], s["tags"]):
+                if tag.startswith("I-"):
+                    assert previous[2:] == tag[2:], f"{tag} after {previous} in {' '.join(s['tokens'])}"
+                if tag.startswith("B-"):
+                    mentions[tag[2:]] += 1
+        assert min(mentions[t] for t in ("PER", "ORG", "LOC")) >= 40, mentions
+        seen[split] = {norm(" ".join(s["tokens"])) for s in sentences}
+        assert len(seen[split]) == len(sentences), f"duplicate sentences in {split}"
+    assert not seen["train"] & seen["heldout"]
+
+
+def test_sentence_pairs_are_labelled_scored_and_held_out():
+    premises = {}
+    for split in ("train", "heldout"):
+        pairs = rows("sentence_pairs", split)
+        labels = Counter(p["label"] for p in pairs)
+        assert set(labels) == {"entailment", "neutral", "contradiction"}
+        assert max(labels.values()) - min(labels.values()) <= len(pairs) * 0.05, labels
+        assert all(0 <= p["score"] <= 5 and p["score"] * 2 == int(p["score"] * 2) for p in pairs)
+        assert len({(norm(p["premise"]), norm(p["hypothesis"])) for p in pairs}) == len(pairs)
+        mean = {label: sum(p["score"] for p in pairs if p["label"] == label) / labels[label] for label in labels}
+        assert mean["entailment"] > mean["contradiction"] and mean["entailment"] > mean["neutral"]
+        premises[split] = {norm(p["premise"]) for p in pairs}
+    assert not premises["train"] & premises["heldout"]
