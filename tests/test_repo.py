@@ -1,5 +1,6 @@
 """Repository hygiene: pins, conda env, generated Colab copies, notebook conventions, lint."""
 
+import json
 import re
 import subprocess
 import sys
@@ -173,3 +174,14 @@ def test_make_setup_accepts_the_pythons_that_install(version, accepted):
     assert (result.returncode == 0) == accepted, result.stderr
     if version == (3, 13):
         assert "not tested in CI" in result.stdout
+
+
+def test_lab_news_popup_is_off_and_no_extra_kernel_is_registered():
+    overrides = json.loads((ROOT / "scripts" / "jupyterlab-overrides.json").read_text())
+    notification = overrides["@jupyterlab/apputils-extension:notification"]
+    assert notification["fetchNews"] == "false" and notification["checkForUpdates"] is False
+    makefile = (ROOT / "Makefile").read_text()
+    assert "scripts/jupyterlab-overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json" in makefile
+    assert "ipykernel install" not in makefile  # the notebooks use "python3": the venv's own Python in its Lab
+    for chapter in CHAPTERS:
+        assert nbformat.read(chapter, as_version=4).metadata["kernelspec"]["name"] == "python3", chapter.name
