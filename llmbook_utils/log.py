@@ -76,3 +76,21 @@ def transformers_quiet() -> Iterator[None]:
         hf_logging.set_verbosity(verbosity)
         if bars:
             hf_logging.enable_progress_bar()
+
+
+# Bars that transformers draws around loading and saving a checkpoint: on a CPU they flash by
+# and, in a notebook, leave a widget per model. Downloads and training loops keep their bars.
+BOOKKEEPING_BARS = ("Loading weights", "Writing model shards")
+
+
+def _hide_bookkeeping_bars(factory, args, kwargs):
+    if kwargs.get("desc") in BOOKKEEPING_BARS:
+        kwargs = {**kwargs, "disable": True}
+    return factory(*args, **kwargs)
+
+
+def hide_loading_bars() -> None:
+    """Hide transformers' "Loading weights" / "Writing model shards" bars (its own tqdm hook)."""
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.set_tqdm_hook(_hide_bookkeeping_bars)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from .device import GPUInfo, get_device, gpu_info
 from .errors import MissingPackageError
-from .log import say
+from .log import hide_loading_bars, say
 from .profiles import get_profile
 from .standins import tiktoken_cl100k
 
@@ -57,6 +57,7 @@ def setup(seed: int = 42) -> SetupInfo:
     import transformers
 
     transformers.set_seed(seed)  # python's random, numpy and torch (all devices)
+    hide_loading_bars()  # no widget per loaded model; download and training bars stay
     device = get_device()
     gpu = gpu_info()
     info = SetupInfo(

@@ -32,3 +32,17 @@ def test_banner_shows_the_gpu(monkeypatch):
 
     info = SetupInfo("book", "cuda", GPUInfo("Tesla T4", 14.7, 14.5), False, 42, "3.12.1", "2.13.0", "5.24.0")
     assert "device cuda: Tesla T4 (14.5 of 14.7 GiB free)" in banner(info)
+
+
+def test_setup_hides_only_the_checkpoint_bookkeeping_bars(monkeypatch):
+    from transformers.utils import logging as hf_logging
+
+    monkeypatch.setenv("LLMBOOK_PROFILE", "offline")
+    previous = hf_logging.set_tqdm_hook(None)
+    try:
+        llmbook_utils.setup()
+        loading = hf_logging.tqdm(range(3), desc="Loading weights", disable=False)
+        training = hf_logging.tqdm(range(3), desc="Training", disable=False)
+        assert loading.disable and not training.disable
+    finally:
+        hf_logging.set_tqdm_hook(previous)
