@@ -62,6 +62,9 @@ REGISTRY: dict[str, ModelEntry] = {
     ),
     # encoders and sentence embedders
     "bert-base-uncased": ModelEntry("bert-base-uncased", minilm.STANDIN.key, _ENCODER_NOTE),
+    "bert-base-cased": ModelEntry(
+        "bert-base-cased", minilm.STANDIN.key, _ENCODER_NOTE + " (uncased: it lower-cases every input)"
+    ),
     "microsoft/deberta-base": ModelEntry("microsoft/deberta-v3-xsmall", minilm.STANDIN.key, _ENCODER_NOTE),
     "microsoft/deberta-v3-xsmall": ModelEntry("microsoft/deberta-v3-xsmall", minilm.STANDIN.key, _ENCODER_NOTE),
     "sentence-transformers/all-mpnet-base-v2": ModelEntry(
