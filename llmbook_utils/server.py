@@ -174,6 +174,36 @@ def healthy(base_url: str) -> bool:
         return False
 
 
+# llama.cpp compiled for "this CPU" inside a VM that advertises instructions it does not enable (AMX,
+# AVX-512) dies with a "general protection fault" in libggml-cpu on its first real batch; this is the fix.
+BUILD_FIX = (
+    'CMAKE_ARGS="-DGGML_NATIVE=OFF" pip install --force-reinstall --no-cache-dir --no-deps llama-cpp-python==0.3.36'
+)
+
+
+def first_answer(base_url: str, timeout: float = 60.0) -> bool:
+    """True when the server at ``base_url`` generates a token (health alone does not run the model)."""
+    body = json.dumps({"messages": [{"role": "user", "content": "Hi"}], "max_tokens": 1}).encode()
+    request = urllib.request.Request(
+        base_url + "/chat/completions", data=body, headers={"Content-Type": "application/json"}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return bool(json.load(response).get("choices"))
+    except (OSError, ValueError):
+        return False
+
+
+def _crash_message(process: subprocess.Popen, log: Path) -> str:
+    tail = log.read_text(errors="replace")[-1500:] if log.exists() else ""
+    return (
+        f"The local chat server started but crashed on its first request (exit code {process.returncode}). "
+        "If `dmesg` or the log mentions a general protection fault or illegal instruction in libggml-cpu, "
+        "llama-cpp-python was compiled for CPU features this machine does not enable (AMX, AVX-512 in many VMs); "
+        f"rebuild it with:\n  {BUILD_FIX}\n(`make setup` does this for new installs). Log ({log}) ends:\n{tail}"
+    )
+
+
 def _stop(running: _Running) -> None:
     if running.process.poll() is None:
         running.process.terminate()
@@ -228,6 +258,10 @@ def start_local_server(gguf: str | None = None, *, port: int | None = None, time
                 f"The local chat server exited with code {process.returncode}. Its log ({log}) ends:\n{tail}"
             )
         if healthy(base_url):
+            if not first_answer(base_url) or process.poll() is not None:
+                process.kill()
+                process.wait(timeout=10)
+                raise LocalServerError(_crash_message(process, log))
             _servers[gguf] = running
             return base_url
         time.sleep(0.25)

@@ -327,3 +327,35 @@ def test_killing_the_kernels_process_group_leaves_no_server_and_no_log(tmp_path)
         time.sleep(0.2)
     assert not servers[0].is_running() or servers[0].status() == psutil.STATUS_ZOMBIE, "the server outlived its kernel"
     assert not (tmp_path / f"server-{port}.log").exists(), "the server left its log behind"
+
+
+def test_server_that_crashes_on_its_first_request_says_how_to_rebuild(monkeypatch, tmp_path):
+    """A llama.cpp build with CPU instructions the OS does not enable starts fine, then dies generating."""
+    import subprocess
+    import sys
+
+    fake = tmp_path / "fake_server.py"
+    fake.write_text(
+        "import http.server, json, os, sys\n"
+        "class H(http.server.BaseHTTPRequestHandler):\n"
+        "    def do_GET(self):\n"
+        "        body = json.dumps({'data': [{'id': 'local'}]}).encode()\n"
+        "        self.send_response(200); self.send_header('Content-Length', str(len(body))); self.end_headers()\n"
+        "        self.wfile.write(body)\n"
+        "    def do_POST(self):\n"
+        "        os._exit(139)  # what a general protection fault looks like from outside\n"
+        "    def log_message(self, *args):\n"
+        "        pass\n"
+        "http.server.HTTPServer(('127.0.0.1', int(sys.argv[1])), H).serve_forever()\n"
+    )
+    real_popen = subprocess.Popen
+
+    def popen(command, **kwargs):
+        port = command[command.index("--port") + 1]
+        return real_popen([sys.executable, str(fake), port], **kwargs)
+
+    monkeypatch.setenv("LLMBOOK_CACHE", str(tmp_path))
+    monkeypatch.setattr(server.subprocess, "Popen", popen)
+    with pytest.raises(server.LocalServerError, match="crashed on its first request") as caught:
+        server.start_local_server(str(tmp_path / "model.gguf"), timeout=30)
+    assert "GGML_NATIVE=OFF" in str(caught.value) and "exit code 139" in str(caught.value)

@@ -185,3 +185,10 @@ def test_lab_news_popup_is_off_and_no_extra_kernel_is_registered():
     assert "ipykernel install" not in makefile  # the notebooks use "python3": the venv's own Python in its Lab
     for chapter in CHAPTERS:
         assert nbformat.read(chapter, as_version=4).metadata["kernelspec"]["name"] == "python3", chapter.name
+
+
+def test_llama_cpp_is_built_portably():
+    makefile = (ROOT / "Makefile").read_text()
+    flags = re.search(r"^LLAMA_CMAKE_ARGS \?= (.*)$", makefile, flags=re.M).group(1)
+    assert "-DGGML_NATIVE=OFF" in flags.split()
+    assert 'CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/python -m pip install --quiet -r requirements.txt' in makefile
