@@ -55,7 +55,7 @@ def check_vram(needed_gb: float, what: str, *, strict: bool = True) -> None:
     gpu = gpu_info()
     if gpu is None:
         warnings.warn(
-            f"No CUDA GPU found: {what} (~{needed_gb:.1f} GB) will run on the CPU, which "
+            f"No CUDA GPU found: {what} (~{needed_gb:.1f} GiB) will run on the CPU, which "
             "is much slower. For the book's models use a GPU runtime (Colab: Runtime > "
             "Change runtime type > T4 GPU), or set LLMBOOK_PROFILE=laptop for smaller models.",
             stacklevel=2,
