@@ -30,6 +30,8 @@ SOURCES: dict[str, DataSource] = {
         "cornell-movie-review-data/rotten_tomatoes", "rotten_tomatoes", ("train", "validation", "test")
     ),
     "product_posts": DataSource(None, "product_posts", ("train", "test")),
+    # which of our reviews belong to the deliberately hard part (sarcasm, negation, ...) and which to the plain one
+    "review_subsets": DataSource(None, "rotten_tomatoes", ("subsets",)),
     # research abstracts: the book's columns (Titles, Abstracts) plus a `field` label used only to evaluate;
     # `heldout` was written separately, after `train`, for a one-time check
     "arxiv_nlp": DataSource("maartengr/arxiv_nlp", "arxiv_nlp", ("train", "heldout")),

@@ -204,3 +204,12 @@ def test_sentence_pairs_are_labelled_scored_and_held_out():
         assert mean["entailment"] > mean["contradiction"] and mean["entailment"] > mean["neutral"]
         premises[split] = {norm(p["premise"]) for p in pairs}
     assert not premises["train"] & premises["heldout"]
+
+
+def test_every_review_has_one_subset_label():
+    labels = {r["text"]: r["subset"] for r in rows("review_subsets", "subsets")}
+    texts = [r["text"] for split in ("train", "validation", "test") for r in rows("rotten_tomatoes", split)]
+    assert sorted(labels) == sorted(texts)
+    assert Counter(labels.values()) == {"plain": 900, "hard": 720}
+    test_hard = sum(labels[r["text"]] == "hard" for r in rows("rotten_tomatoes", "test"))
+    assert test_hard == 108  # the same share in every split (stratified by part)
