@@ -37,12 +37,21 @@ def test_banner_shows_the_gpu(monkeypatch):
 def test_setup_hides_only_the_checkpoint_bookkeeping_bars(monkeypatch):
     from transformers.utils import logging as hf_logging
 
+    from llmbook_utils import log
+
     monkeypatch.setenv("LLMBOOK_PROFILE", "offline")
     previous = hf_logging.set_tqdm_hook(None)
     try:
         llmbook_utils.setup()
-        loading = hf_logging.tqdm(range(3), desc="Loading weights", disable=False)
-        training = hf_logging.tqdm(range(3), desc="Training", disable=False)
-        assert loading.disable and not training.disable
+        hook = hf_logging.set_tqdm_hook(None)  # hands back the hook setup() installed
+        assert hook is log._hide_bookkeeping_bars
+        made = []
+
+        def factory(*args, **kwargs):
+            made.append(kwargs)
+
+        hook(factory, (range(3),), {"desc": "Loading weights"})
+        hook(factory, (range(3),), {"desc": "Training"})
+        assert made[0]["disable"] is True and "disable" not in made[1]
     finally:
         hf_logging.set_tqdm_hook(previous)
