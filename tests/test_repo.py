@@ -107,6 +107,10 @@ def test_chapter_conventions(path):
     for cell in code:
         pinned = cell.source.lstrip().startswith("# NBVAL_CHECK_OUTPUT")
         assert pinned or not cell.outputs, f"outputs left in a cell: {cell.source[:60]!r}"
+        # nbval skips a reference cell that has outputs but no execution count ("unrun reference cell")
+        assert not (pinned and cell.outputs and cell.execution_count is None), (
+            f"pinned cell needs an execution count: {cell.source[:60]!r}"
+        )
     assert "llmbook_utils.setup()" in code[0].source
     for heading in ("Learning objectives", "What you need", "Exercises", "Self-check"):
         assert heading in markdown, f"missing section {heading!r}"
