@@ -67,3 +67,35 @@ def take_step(loss: Any, optimizer: Any, scheduler: Any, bar: Any, epoch: int) -
     optimizer.zero_grad()
     bar.set_postfix(epoch=epoch + 1, loss=f"{loss.item():.3f}")
     bar.update()
+
+
+def train_shuffled(
+    loss_of: Callable[[Any], Any],
+    params: list[Any],
+    *,
+    n_examples: int,
+    batch_size: int,
+    epochs: int,
+    learning_rate: float,
+    weight_decay: float,
+    seed: int,
+    desc: str,
+) -> float:
+    """AdamW with a one-cycle schedule over seeded, shuffled mini-batches; returns the last batch's loss.
+
+    ``loss_of(indices)`` computes the loss of the examples at ``indices`` (a tensor of ints).
+    """
+    import torch
+    from tqdm.auto import tqdm
+
+    optimizer = torch.optim.AdamW(params, lr=learning_rate, weight_decay=weight_decay)
+    steps = epochs * (n_examples // batch_size)
+    scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=learning_rate, total_steps=steps, pct_start=0.1)
+    generator = torch.Generator().manual_seed(seed)
+    with tqdm(total=steps, desc=desc, leave=False) as bar:
+        for epoch in range(epochs):
+            order = torch.randperm(n_examples, generator=generator)
+            for start in range(0, n_examples - batch_size + 1, batch_size):
+                loss = loss_of(order[start : start + batch_size])
+                take_step(loss, optimizer, scheduler, bar, epoch)
+    return loss.item()

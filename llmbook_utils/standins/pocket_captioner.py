@@ -21,7 +21,7 @@ from typing import Any
 
 from ..log import say, transformers_quiet
 from . import pocket_clip
-from .base import StandIn
+from .base import StandIn, train_shuffled
 
 FOLDER = "pocket-captioner-v1"  # bump the suffix when the recipe changes, so caches rebuild
 MODEL_TYPE = "llmbook-pocket-captioner"
@@ -124,7 +124,6 @@ def build(folder: Path) -> None:
     import random
 
     import torch
-    from tqdm.auto import tqdm
     from transformers import AutoModel, BertConfig, BertTokenizerFast, VisionTextDualEncoderProcessor, set_seed
 
     from ..shapes import draw, plain_caption, random_scene
@@ -156,36 +155,26 @@ def build(folder: Path) -> None:
     text = tokenizer([plain_caption(s) for s in scenes], padding=True, return_tensors="pt")
     labels = text["input_ids"].masked_fill(text["attention_mask"] == 0, -100)
 
-    params = [p for p in model.parameters() if p.requires_grad]
-    optimizer = torch.optim.AdamW(params, lr=LEARNING_RATE, weight_decay=0.01)
-    steps = EPOCHS * (N_IMAGES // BATCH_SIZE)
-    scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=LEARNING_RATE, total_steps=steps, pct_start=0.1)
-    generator = torch.Generator().manual_seed(SEED)
+    def loss_of(batch):
+        return model(
+            input_ids=text["input_ids"][batch], attention_mask=text["attention_mask"][batch],
+            labels=labels[batch], image_vectors=vectors[batch],
+        ).loss  # fmt: skip
+
     model.decoder.train()
-    with tqdm(total=steps, desc="pocket captioner", leave=False) as bar, transformers_quiet():
-        for epoch in range(EPOCHS):
-            order = torch.randperm(N_IMAGES, generator=generator)
-            for start in range(0, N_IMAGES - BATCH_SIZE + 1, BATCH_SIZE):
-                batch = order[start : start + BATCH_SIZE]
-                out = model(
-                    input_ids=text["input_ids"][batch], attention_mask=text["attention_mask"][batch],
-                    labels=labels[batch], image_vectors=vectors[batch],
-                )  # fmt: skip
-                out.loss.backward()
-                optimizer.step()
-                scheduler.step()
-                optimizer.zero_grad()
-                bar.set_postfix(epoch=epoch + 1, loss=f"{out.loss.item():.3f}")
-                bar.update()
+    with transformers_quiet():
+        last_loss = train_shuffled(
+            loss_of, [p for p in model.parameters() if p.requires_grad], n_examples=N_IMAGES, batch_size=BATCH_SIZE,
+            epochs=EPOCHS, learning_rate=LEARNING_RATE, weight_decay=0.01, seed=SEED, desc="pocket captioner",
+        )  # fmt: skip
     model.eval()
-    say(f"  pocket captioner trained: final batch loss {out.loss.item():.3f}")
+    say(f"  pocket captioner trained: final batch loss {last_loss:.3f}")
     with transformers_quiet():
         model.save_pretrained(folder)
     VisionTextDualEncoderProcessor(image_processor=processor, tokenizer=tokenizer).save_pretrained(folder)
 
 
 def _register() -> None:
-    pocket_clip.model_classes()  # the captioner's folder names the CLIP's image tower config only, but keep both known
     model_classes()
 
 

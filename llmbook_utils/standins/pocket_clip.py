@@ -24,7 +24,7 @@ from typing import Any
 
 from ..log import say, transformers_quiet
 from . import minilm
-from .base import StandIn
+from .base import StandIn, train_shuffled
 
 FOLDER = "pocket-clip-v1"  # bump the suffix when the recipe changes, so caches rebuild
 MODEL_TYPE = "llmbook-pocket-clip"
@@ -151,7 +151,6 @@ def contrastive_loss(image: Any, text: Any, scale: Any, caption_ids: Any) -> Any
 def build(folder: Path) -> None:
     """Draw the scenes, train the image tower (and the text projection) into MiniLM's space, save."""
     import torch
-    from tqdm.auto import tqdm
     from transformers import AutoModel, AutoTokenizer, VisionTextDualEncoderProcessor, set_seed
 
     from ..shapes import dataset
@@ -183,28 +182,18 @@ def build(folder: Path) -> None:
             for i in range(0, len(unique), 512)
         ])  # fmt: skip
 
-    params = [p for p in model.parameters() if p.requires_grad]
-    optimizer = torch.optim.AdamW(params, lr=LEARNING_RATE, weight_decay=0.05)
-    steps = EPOCHS * (N_IMAGES // BATCH_SIZE)
-    scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=LEARNING_RATE, total_steps=steps, pct_start=0.1)
-    generator = torch.Generator().manual_seed(SEED)
+    def loss_of(batch):
+        image = model.get_image_features(pixels[batch]).pooler_output
+        text = model.text_projection(pooled[caption_ids[batch]])
+        return contrastive_loss(image, text, model.logit_scale.exp().clamp(max=100), caption_ids[batch])
+
     model.vision_model.train()
-    with tqdm(total=steps, desc="pocket CLIP", leave=False) as bar:
-        for epoch in range(EPOCHS):
-            order = torch.randperm(N_IMAGES, generator=generator)
-            for start in range(0, N_IMAGES - BATCH_SIZE + 1, BATCH_SIZE):
-                batch = order[start : start + BATCH_SIZE]
-                image = model.get_image_features(pixels[batch]).pooler_output
-                text = model.text_projection(pooled[caption_ids[batch]])
-                loss = contrastive_loss(image, text, model.logit_scale.exp().clamp(max=100), caption_ids[batch])
-                loss.backward()
-                optimizer.step()
-                scheduler.step()
-                optimizer.zero_grad()
-                bar.set_postfix(epoch=epoch + 1, loss=f"{loss.item():.3f}")
-                bar.update()
+    last_loss = train_shuffled(
+        loss_of, [p for p in model.parameters() if p.requires_grad], n_examples=N_IMAGES, batch_size=BATCH_SIZE,
+        epochs=EPOCHS, learning_rate=LEARNING_RATE, weight_decay=0.05, seed=SEED, desc="pocket CLIP",
+    )  # fmt: skip
     model.eval()
-    say(f"  pocket CLIP trained: final batch loss {loss.item():.3f}")
+    say(f"  pocket CLIP trained: final batch loss {last_loss:.3f}")
     with transformers_quiet():
         model.save_pretrained(folder)
     VisionTextDualEncoderProcessor(image_processor=processor, tokenizer=tokenizer).save_pretrained(folder)
