@@ -167,21 +167,10 @@ def check_cache() -> list[Check]:
     return checks
 
 
-def key_source(name: str) -> str | None:
-    """Where the key ``name`` would be found (never its value), or None."""
-    if os.environ.get(name):
-        return "environment"
-    if keys._from_colab(name):
-        return "Colab secrets"
-    if keys._from_dotenv(name):
-        return ".env file"
-    return None
-
-
 def check_keys(names: tuple[str, ...] = KEY_NAMES) -> list[Check]:
     checks = []
     for name in names:
-        where = key_source(name)
+        where = keys.key_source(name)
         if where:
             checks.append(Check("ok", "api key", f"{name} set ({where}); hosted API cells use it"))
         else:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import getpass
 import os
 import sys
+from collections.abc import Callable
 
 from .errors import MissingAPIKeyError
 
@@ -63,20 +64,32 @@ def _interactive() -> bool:
     return sys.stdin is not None and sys.stdin.isatty()
 
 
+def _places(name: str) -> tuple[tuple[str, str, Callable[[], str | None]], ...]:
+    """Where a key is looked for, in order: (what the error says, a short name, how to read it)."""
+    return (
+        (f"the environment variable {name}", "environment", lambda: os.environ.get(name)),
+        (f"Colab secrets ({name})", "Colab secrets", lambda: _from_colab(name)),
+        (f"a .env file (line {name}=...) in this folder or a parent", ".env file", lambda: _from_dotenv(name)),
+    )
+
+
+def key_source(name: str) -> str | None:
+    """Where the key ``name`` would be found ("environment", "Colab secrets", ".env file"), never its value."""
+    return next((where for _, where, read in _places(name) if read()), None)
+
+
 def get_api_key(name: str, *, ask: bool = True) -> APIKey:
     """Find the API key called ``name`` (e.g. ``"OPENAI_API_KEY"``), or raise.
 
     ``ask=False`` never prompts (used by the client helpers, which fall back to a
     local model instead). Raises ``MissingAPIKeyError`` naming every place it looked.
     """
-    looked = [f"the environment variable {name}"]
-    value = os.environ.get(name)
-    if not value:
-        looked.append(f"Colab secrets ({name})")
-        value = _from_colab(name)
-    if not value:
-        looked.append(f"a .env file (line {name}=...) in this folder or a parent")
-        value = _from_dotenv(name)
+    looked, value = [], None
+    for description, _, read in _places(name):
+        looked.append(description)
+        value = read()
+        if value:
+            break
     if not value and ask and _interactive():
         looked.append("a prompt")
         value = getpass.getpass(f"{name} (input hidden; leave empty to skip): ").strip()

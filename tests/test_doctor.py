@@ -5,7 +5,7 @@ import json
 import subprocess
 import sys
 
-from llmbook_utils import doctor
+from llmbook_utils import doctor, keys
 from llmbook_utils.device import GPUInfo
 from llmbook_utils.standins import pocket_clip
 
@@ -90,7 +90,7 @@ def test_key_in_dotenv_is_found(monkeypatch, tmp_path):
     monkeypatch.delenv("COHERE_API_KEY", raising=False)
     (tmp_path / ".env").write_text("COHERE_API_KEY=abc123secretvalue\n")
     monkeypatch.chdir(tmp_path)
-    assert doctor.key_source("COHERE_API_KEY") == ".env file"
+    assert keys.key_source("COHERE_API_KEY") == ".env file"
 
 
 def test_report_verdict_and_exit_status(monkeypatch):
