@@ -191,6 +191,31 @@ def test_lab_news_popup_is_off_and_no_extra_kernel_is_registered():
         assert nbformat.read(chapter, as_version=4).metadata["kernelspec"]["name"] == "python3", chapter.name
 
 
+# What JupyterLab writes when it saves a chapter: the kernel's display name and the kernel's
+# full language_info (only the Python patch version then depends on the reader's machine).
+LAB_KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+LAB_LANGUAGE_INFO = {
+    "codemirror_mode": {"name": "ipython", "version": 3},
+    "file_extension": ".py",
+    "mimetype": "text/x-python",
+    "name": "python",
+    "nbconvert_exporter": "python",
+    "pygments_lexer": "ipython3",
+}
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_chapters_are_stored_as_jupyterlab_saves_them(path):
+    """Opening a chapter in Lab and saving it must make no git diff (`make browser-check` saves each one)."""
+    text = path.read_text()
+    nb = nbformat.reads(text, as_version=4)
+    assert nb.metadata["kernelspec"] == LAB_KERNELSPEC
+    info = dict(nb.metadata["language_info"])
+    assert re.fullmatch(r"3\.1[123]\.\d+", info.pop("version")), "language_info.version: the Python Lab ran"
+    assert info == LAB_LANGUAGE_INFO
+    assert text == nbformat.writes(nb) + "\n", "not in nbformat's layout (indent 1, sorted keys): save it with nbformat"
+
+
 def test_llama_cpp_is_built_portably():
     makefile = (ROOT / "Makefile").read_text()
     flags = re.search(r"^LLAMA_CMAKE_ARGS \?= (.*)$", makefile, flags=re.M).group(1)
