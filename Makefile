@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.llmbook-installed
 TEST_ENV := LLMBOOK_PROFILE=offline HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 HF_DATASETS_OFFLINE=1 \
 	TQDM_DISABLE=1 HF_HUB_DISABLE_PROGRESS_BARS=1 TOKENIZERS_PARALLELISM=false PYTHONHASHSEED=0 OMP_WAIT_POLICY=PASSIVE
 
-.PHONY: setup lab test test-fast lint colab data doctor clean
+.PHONY: setup lab test test-fast lint colab data doctor bench browser-check clean
 
 # llama-cpp-python compiles llama.cpp from source. Its default build targets "this CPU" (-march=native), and
 # many cloud VMs advertise instructions (Intel AMX, AVX-512) that they do not enable: such a build dies with a
@@ -51,6 +51,19 @@ lint: setup
 # One screen: Python, packages against the pins, GPU, profile and why, offline models cached, keys set (never shown).
 doctor: setup
 	$(BIN)/python -m llmbook_utils doctor
+
+# Measure the course (not a test): every chapter headless (wall time, peak RSS, headline result) and
+# transformers vs llama.cpp generation speed, into benchmarks/results.md. About as long as `make test`.
+bench: setup
+	$(BIN)/python scripts/bench.py
+
+# What a learner does, in a real browser: JupyterLab + Debian's Chromium driven by Playwright (no browser
+# download). Open, save (no diff), Run All, count errors and images, screenshot -> benchmarks/browser/.
+PLAYWRIGHT := playwright==1.65.2
+browser-check: setup
+	@test -x /usr/bin/chromium || { echo "browser-check needs Debian's Chromium: sudo apt install chromium"; exit 1; }
+	$(BIN)/python -c "import playwright" 2>/dev/null || $(BIN)/python -m pip install --quiet $(PLAYWRIGHT)
+	$(BIN)/python scripts/browser_check.py
 
 colab: setup
 	$(BIN)/python scripts/make_colab.py

@@ -1,0 +1,107 @@
+"""The measuring scripts (scripts/bench.py, scripts/browser_check.py): their logic, without running chapters."""
+
+import ast
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+import bench  # noqa: E402
+import browser_check  # noqa: E402
+
+CHAPTERS = sorted((ROOT / "chapters").glob("[0-9][0-9]*_*.ipynb"))
+
+
+def test_every_chapter_has_exactly_one_headline():
+    for chapter in CHAPTERS:
+        assert bench.headline_expression(chapter.name), f"no headline for {chapter.name} in bench.HEADLINES"
+    assert bench.headline_expression("07b_chains_memory_agents.ipynb") != bench.headline_expression(
+        "07_text_generation.ipynb"
+    )
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.name)
+def test_headline_names_exist_in_the_chapter(chapter):
+    """A renamed variable would turn the benchmark's headline into n/a: catch it here instead."""
+    expression = bench.headline_expression(chapter.name)
+    wanted = {n.id for n in ast.walk(ast.parse(expression, mode="eval")) if isinstance(n, ast.Name)}
+    wanted -= set(dir(__builtins__)) | {"len", "max", "min", "sum"}
+    assigned = set()
+    for cell in nbformat.read(chapter, as_version=4).cells:
+        if cell.cell_type != "code":
+            continue
+        source = "\n".join(line for line in cell.source.splitlines() if not line.lstrip().startswith(("!", "%")))
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                assigned.add(node.id)
+            elif isinstance(node, ast.FunctionDef | ast.ClassDef):
+                assigned.add(node.name)
+            elif isinstance(node, ast.alias):
+                assigned.add((node.asname or node.name).split(".")[0])
+    assert wanted <= assigned, f"{chapter.name}: the headline reads {sorted(wanted - assigned)}, which no cell assigns"
+
+
+def test_tree_memory_counts_children():
+    child = subprocess.Popen([sys.executable, "-c", "x = bytearray(200 * 2**20); import time; time.sleep(3)"])
+    try:
+        with bench.TreeMemory(child.pid, every=0.05) as memory:
+            time.sleep(1.5)
+        assert memory.peak > 150 * 2**20
+    finally:
+        child.kill()
+
+
+def test_markdown_reports_failures_and_the_unmeasured_gpu_column():
+    info = {
+        "date": "d",
+        "commit": "c",
+        "cpu": "cpu",
+        "cores": 2,
+        "ram_gib": 24,
+        "gpu": None,
+        "python": "3.11",
+        "torch": "2",
+    }
+    info["load_average"] = [1.0, 1.0, 1.0]
+    rows = [
+        {"chapter": "01_a.ipynb", "ok": True, "error": None, "headline": "F1 0.8", "wall_s": 60, "peak_rss_gib": 1.5},
+        {
+            "chapter": "02_b.ipynb",
+            "ok": False,
+            "error": "ValueError: x",
+            "headline": "n/a",
+            "wall_s": 5,
+            "peak_rss_gib": 0.2,
+        },
+    ]
+    text = bench.write_markdown(info, rows, None, {})
+    assert "| 01_a.ipynb | 1.0 min | 1.5 GiB | F1 0.8 | unmeasured |" in text
+    assert "**failed:** ValueError: x" in text and "GPU column is unmeasured" in text
+
+
+def test_browser_check_starts_lab_like_a_careful_learner():
+    assert browser_check.USER_SETTINGS["@jupyterlab/docmanager-extension/plugin.jupyterlab-settings"] == {
+        "autosave": False
+    }
+    assert "--disable-background-networking" in browser_check.CHROMIUM_ARGS
+    rows = [
+        {
+            "chapter": "01_a.ipynb",
+            "save_changes_file": True,
+            "wall_s": 30,
+            "cells": 9,
+            "errors": 1,
+            "images": 2,
+            "unrun": 0,
+        }
+        | {"screenshot": "01_a.png"},
+        {"chapter": "02_b.ipynb", "failure": "TimeoutError: x"},
+    ]
+    text = browser_check.write_markdown(rows, "now")
+    assert "| 01_a.ipynb | **yes** | 0.5 min | 9 | 1 | 2 | 0 | [01_a.png](01_a.png) |" in text
+    assert "**failed:** TimeoutError: x" in text
