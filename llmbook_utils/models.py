@@ -15,7 +15,16 @@ from pathlib import Path
 from .errors import UnknownModelError
 from .log import say
 from .profiles import get_profile
-from .standins import STANDINS, minilm, pocket_captioner, pocket_clip, pocket_reranker, pocket_sentiment, smollm2
+from .standins import (
+    STANDINS,
+    llama_vocab,
+    minilm,
+    pocket_captioner,
+    pocket_clip,
+    pocket_reranker,
+    pocket_sentiment,
+    smollm2,
+)
 
 
 @dataclass(frozen=True)
@@ -29,6 +38,7 @@ class ModelEntry:
 
 _PHI3_NOTE = "a 135M-parameter chat model is far weaker than a 3.8B one: expect simpler, often wrong answers"
 _ENCODER_NOTE = "its 6-layer BERT encoder uses bert-base-uncased's WordPiece vocabulary"
+_TOKENIZER_ONLY = "load it with AutoTokenizer: a model class finds no weights there"
 
 REGISTRY: dict[str, ModelEntry] = {
     # generative (decoder-only chat) models
@@ -49,7 +59,6 @@ REGISTRY: dict[str, ModelEntry] = {
         smollm2.STANDIN.key,
         "8x fewer parameters, and already instruction-tuned: fine-tuning teaches it a new style, not chat itself",
     ),
-    "gpt2": ModelEntry("gpt2", smollm2.STANDIN.key, "a byte-level BPE tokenizer and decoder like GPT-2's"),
     "google/flan-t5-small": ModelEntry(
         "google/flan-t5-small",
         smollm2.STANDIN.key,
@@ -60,6 +69,18 @@ REGISTRY: dict[str, ModelEntry] = {
         smollm2.STANDIN.key,
         "a decoder-only chat model stands in for an encoder-decoder: use the text-generation pipeline",
     ),
+    # tokenizers only (chapter 2 compares them): real ones, converted from llama.cpp's test vocabularies
+    "gpt2": ModelEntry("gpt2", llama_vocab.GPT2.key, _TOKENIZER_ONLY),
+    # Offline, "microsoft/Phi-3-mini-4k-instruct" is the SmolLM2 chat model the chapters generate with, so
+    # the real Phi-3-mini tokenizer is registered under the 128k-context sibling, whose tokenizer is the
+    # 4k model's (the same vocabulary and chat tokens). An id with a suffix such as ":tokenizer" would not
+    # do: the book profile passes ids to the hub unchanged.
+    "microsoft/Phi-3-mini-128k-instruct": ModelEntry(
+        "microsoft/Phi-3-mini-128k-instruct",
+        llama_vocab.PHI3.key,
+        "Phi-3-mini's 4k and 128k models share it; " + _TOKENIZER_ONLY,
+    ),
+    "bigcode/starcoder": ModelEntry("bigcode/tiny_starcoder_py", llama_vocab.STARCODER.key, _TOKENIZER_ONLY),
     # encoders and sentence embedders
     "bert-base-uncased": ModelEntry("bert-base-uncased", minilm.STANDIN.key, _ENCODER_NOTE),
     "bert-base-cased": ModelEntry(

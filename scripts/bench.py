@@ -24,6 +24,7 @@ import os
 import platform
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -130,8 +131,20 @@ class TreeMemory:
         self._thread.join()
 
 
+def output_text(outputs: list) -> str:
+    """The text a reader sees in a cell's outputs (streams and plain-text results), for comparing two runs."""
+    parts = []
+    for output in outputs:
+        if output.get("output_type") == "stream":
+            parts.append(output.get("text", ""))
+        elif "data" in output:
+            parts.append(output["data"].get("text/plain", ""))
+    return "".join(parts)
+
+
 def run_chapter(path: Path, timeout: int) -> dict:
     nb = nbformat.read(path, as_version=4)
+    pinned = {i: output_text(c.outputs) for i, c in enumerate(nb.cells) if c.source.startswith("# NBVAL_CHECK_OUTPUT")}
     os.environ.update(TEST_ENV)  # the kernel inherits this process's environment
     client = NotebookClient(
         nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
@@ -149,12 +162,16 @@ def run_chapter(path: Path, timeout: int) -> dict:
             expression = headline_expression(path.name)
             if result["ok"] and expression:
                 probe = nbformat.v4.new_code_cell(f"print({expression})")
+                nb.cells.append(probe)  # nbclient executes cells of its notebook, by index
                 try:
-                    client.execute_cell(probe, len(nb.cells))
+                    client.execute_cell(probe, len(nb.cells) - 1)
                     result["headline"] = "".join(o.get("text", "") for o in probe.outputs).strip() or "n/a"
                 except Exception as error:
                     result["headline"] = f"n/a ({str(error).splitlines()[-1][:120]})"
     result.update(wall_s=round(wall, 1), peak_rss_gib=round(memory.peak / 2**30, 2))
+    # a second run of the pinned cells: this run against the output stored in the chapter
+    result["pinned_same"] = sum(output_text(nb.cells[i].outputs) == text for i, text in pinned.items())
+    result["pinned"] = len(pinned)
     return result
 
 
@@ -220,6 +237,36 @@ def generation_speed() -> dict:
     return results
 
 
+def this_checkouts_setup() -> dict | None:
+    """How long the first ``make setup`` of this checkout took, read off the files it left in .venv."""
+    venv = ROOT / ".venv"
+    first, stamp = venv / "pyvenv.cfg", venv / ".llmbook-installed"
+    if not (first.exists() and stamp.exists()):
+        return None
+    seconds = stamp.stat().st_mtime - first.stat().st_mtime
+    when = dt.datetime.fromtimestamp(first.stat().st_mtime, dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    note = (
+        f"this checkout's first run, {when}, from .venv's timestamps (a later `make setup` that reinstalled moves them)"
+    )
+    return {"command": "make setup", "cache": "as it was then", "wall": f"{seconds / 60:.1f} min", "note": note}
+
+
+def timed_fresh_setup(cache: str) -> dict:
+    """Clone this repository into a temporary folder and time ``make setup`` there (warm: pip's cache as it is;
+    cold: PIP_NO_CACHE_DIR=1, so every download and the llama-cpp-python compile happen again)."""
+    with tempfile.TemporaryDirectory(prefix="llmbook-setup-") as tmp:
+        clone = Path(tmp) / "llmbook"
+        subprocess.run(["git", "clone", "--quiet", str(ROOT), str(clone)], check=True)
+        env = {**os.environ, **({"PIP_NO_CACHE_DIR": "1"} if cache == "cold" else {})}
+        started = time.perf_counter()
+        done = subprocess.run(["make", "setup"], cwd=clone, env=env, capture_output=True, text=True)
+        seconds = time.perf_counter() - started
+    note = "fresh clone" + ("" if done.returncode == 0 else f", **failed** (exit {done.returncode})")
+    note += f"; load average {os.getloadavg()[0]:.1f} at the end"
+    label = "warm (pip's cache as it was)" if cache == "warm" else "cold (PIP_NO_CACHE_DIR=1)"
+    return {"command": "make setup", "cache": label, "wall": f"{seconds / 60:.1f} min", "note": note}
+
+
 def write_markdown(info: dict, chapters: list[dict], speed: dict | None, previous: dict) -> str:
     lines = [
         "# Benchmarks",
@@ -239,20 +286,22 @@ def write_markdown(info: dict, chapters: list[dict], speed: dict | None, previou
         lines += [
             "## Chapters (CPU, offline profile)",
             "",
-            "| chapter | wall | peak RSS | headline result | GPU column |",
-            "|---|---:|---:|---|---|",
+            "| chapter | wall | peak RSS | headline result | pinned cells as stored | GPU column |",
+            "|---|---:|---:|---|---:|---|",
         ]
         for r in chapters:
             status = "" if r["ok"] else f" **failed:** {r['error']}"
             lines.append(
                 f"| {r['chapter']} | {r['wall_s'] / 60:.1f} min | {r['peak_rss_gib']:.1f} GiB | {r['headline']}{status} "
-                "| unmeasured |"
+                f"| {r.get('pinned_same', 0)}/{r.get('pinned', 0)} | unmeasured |"
             )
         total = sum(r["wall_s"] for r in chapters)
         lines += [
             "",
-            f"All chapters one after another: {total / 60:.1f} min. The GPU column is unmeasured: no GPU machine was "
-            "available to this project's benchmark runs.",
+            f"All chapters one after another: {total / 60:.1f} min. *Pinned cells as stored*: the cells marked "
+            "`# NBVAL_CHECK_OUTPUT` whose text output in this run equals the output stored in the chapter (a second "
+            "run of the deterministic cells). The GPU column is unmeasured: no GPU machine was available to this "
+            "project's benchmark runs.",
             "",
         ]
     if speed:
@@ -297,6 +346,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-chapters", action="store_true", help="skip the chapters, measure generation speed only")
     parser.add_argument("--no-speed", action="store_true", help="skip the generation-speed comparison")
     parser.add_argument("--timeout", type=int, default=1800, help="seconds per cell")
+    parser.add_argument(
+        "--setup-times",
+        nargs="*",
+        choices=["warm", "cold"],
+        default=None,
+        help="also time `make setup` in fresh clones",
+    )
     args = parser.parse_args(argv)
     OUT.mkdir(exist_ok=True)
     previous = json.loads((OUT / "results.json").read_text()) if (OUT / "results.json").exists() else {}
@@ -318,9 +374,21 @@ def main(argv: list[str] | None = None) -> int:
     speed = None if args.no_speed else generation_speed()
     if speed:
         print("generation speed:", json.dumps(speed, default=str)[:400], flush=True)
-    results = {**previous, "machine": info, "chapters": chapters or previous.get("chapters", []), "generation": speed}
+    setup_times = [row for row in [this_checkouts_setup()] if row]
+    for cache in args.setup_times or []:
+        print(f"timing make setup in a fresh clone ({cache} pip cache) ...", flush=True)
+        setup_times.append(timed_fresh_setup(cache))
+    if args.setup_times is None:  # keep the fresh-clone rows of an earlier run
+        setup_times += [row for row in previous.get("setup_times", []) if row["note"].startswith("fresh clone")]
+    results = {
+        **previous,
+        "machine": info,
+        "chapters": chapters or previous.get("chapters", []),
+        "generation": speed or previous.get("generation"),
+        "setup_times": setup_times,
+    }
     (OUT / "results.json").write_text(json.dumps(results, indent=1) + "\n")
-    (OUT / "results.md").write_text(write_markdown(info, results["chapters"], speed, previous))
+    (OUT / "results.md").write_text(write_markdown(info, results["chapters"], results["generation"], results))
     print(f"wrote {OUT / 'results.md'}")
     return 0 if all(r["ok"] for r in chapters) else 1
 

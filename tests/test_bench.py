@@ -80,7 +80,7 @@ def test_markdown_reports_failures_and_the_unmeasured_gpu_column():
         },
     ]
     text = bench.write_markdown(info, rows, None, {})
-    assert "| 01_a.ipynb | 1.0 min | 1.5 GiB | F1 0.8 | unmeasured |" in text
+    assert "| 01_a.ipynb | 1.0 min | 1.5 GiB | F1 0.8 | 0/0 | unmeasured |" in text
     assert "**failed:** ValueError: x" in text and "GPU column is unmeasured" in text
 
 
@@ -105,3 +105,10 @@ def test_browser_check_starts_lab_like_a_careful_learner():
     text = browser_check.write_markdown(rows, "now")
     assert "| 01_a.ipynb | **yes** | 0.5 min | 9 | 1 | 2 | 0 | [01_a.png](01_a.png) |" in text
     assert "**failed:** TimeoutError: x" in text
+
+
+def test_output_text_compares_what_a_reader_sees():
+    stream = nbformat.v4.new_output("stream", name="stdout", text="a\n")
+    result = nbformat.v4.new_output("execute_result", data={"text/plain": "1", "text/html": "<b>1</b>"})
+    assert bench.output_text([stream, result]) == "a\n1"
+    assert bench.output_text([stream]) != bench.output_text([result])
