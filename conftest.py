@@ -25,7 +25,7 @@ PLANTED = {
 def leaked_keys(outputs: object, planted: dict[str, str] = PLANTED) -> list[str]:
     """Names of the planted keys whose value, or the random second half of it, appears in ``outputs``."""
     text = json.dumps(outputs, default=str)
-    return [name for name, value in planted.items() if value[-16:] in text or value in text]
+    return [name for name, value in planted.items() if value[-16:] in text]  # the whole value contains it too
 
 
 def _is_notebook_cell(item: pytest.Item) -> bool:

@@ -35,18 +35,17 @@ from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "benchmarks"
-# The Makefile's TEST_ENV: offline profile, no hub, no progress bars, passive OpenMP threads.
-TEST_ENV = {
-    "LLMBOOK_PROFILE": "offline",
-    "HF_HUB_OFFLINE": "1",
-    "TRANSFORMERS_OFFLINE": "1",
-    "HF_DATASETS_OFFLINE": "1",
-    "TQDM_DISABLE": "1",
-    "HF_HUB_DISABLE_PROGRESS_BARS": "1",
-    "TOKENIZERS_PARALLELISM": "false",
-    "PYTHONHASHSEED": "0",
-    "OMP_WAIT_POLICY": "PASSIVE",
-}
+
+
+def makefile_test_env() -> dict[str, str]:
+    """The Makefile's TEST_ENV (offline profile, no hub, no progress bars, passive OpenMP threads), read from
+    the Makefile so that the benchmark and `make test` cannot drift apart."""
+    text = (ROOT / "Makefile").read_text().replace("\\\n", " ")
+    line = next(line for line in text.splitlines() if line.startswith("TEST_ENV :="))
+    return dict(pair.split("=", 1) for pair in line.split(":=", 1)[1].split())
+
+
+TEST_ENV = makefile_test_env()
 # chapter prefix -> expression evaluated in the chapter's kernel after its last cell: the headline, as text
 HEADLINES: dict[str, str] = {
     "01": 'f"{len(model.model.layers)} decoder layers, {model.num_parameters() / 1e6:.0f}M parameters"',

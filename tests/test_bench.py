@@ -112,3 +112,10 @@ def test_output_text_compares_what_a_reader_sees():
     result = nbformat.v4.new_output("execute_result", data={"text/plain": "1", "text/html": "<b>1</b>"})
     assert bench.output_text([stream, result]) == "a\n1"
     assert bench.output_text([stream]) != bench.output_text([result])
+
+
+def test_the_benchmark_uses_the_test_environment_of_the_makefile():
+    env = bench.makefile_test_env()
+    assert env["LLMBOOK_PROFILE"] == "offline" and env["HF_HUB_OFFLINE"] == "1" and env["OMP_WAIT_POLICY"] == "PASSIVE"
+    makefile = (ROOT / "Makefile").read_text()
+    assert all(f"{name}={value}" in makefile for name, value in env.items())

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from test_repo import pins  # the one parser of exact-pin files
 
 ROOT = Path(__file__).resolve().parents[1]
 PREINSTALLED = ROOT / "tests" / "colab_preinstalled.txt"
@@ -28,13 +29,9 @@ PLATFORMS += ["manylinux2014_x86_64", "manylinux2010_x86_64", "manylinux1_x86_64
 
 
 def preinstalled() -> tuple[str, dict[str, str]]:
-    pins = {}
-    for line in PREINSTALLED.read_text().splitlines():
-        line = line.split("#")[0].strip()
-        if line:
-            name, version = line.split("==")
-            pins[name] = version
-    return pins.pop("python"), pins
+    """Colab's Python version, and its packages (lower-case name -> version)."""
+    colab = pins(PREINSTALLED)
+    return colab.pop("python"), colab
 
 
 def chapter_extras() -> list[str]:
@@ -59,12 +56,11 @@ def stub_wheel(folder: Path, name: str, version: str) -> None:
 def test_the_preinstalled_list_is_dated_and_leaves_our_pins_out():
     text = PREINSTALLED.read_text()
     assert re.search(r"commit \w+ of 20\d\d-\d\d-\d\d", text), "say which snapshot of Colab this is"
-    python, pins = preinstalled()
-    assert re.fullmatch(r"3\.\d+", python) and {"torch", "numpy"} <= set(pins)
-    ours = {
-        line.split("==")[0].lower() for line in (ROOT / "requirements-colab.txt").read_text().split() if "==" in line
-    }
-    assert not ours & {name.lower() for name in pins}, "requirements-colab.txt pins a package Colab provides"
+    python, colab = preinstalled()
+    assert re.fullmatch(r"3\.\d+", python) and {"torch", "numpy"} <= set(colab)
+    assert not set(pins(ROOT / "requirements-colab.txt")) & set(colab), (
+        "requirements-colab.txt pins a package Colab provides"
+    )
 
 
 def test_every_source_only_exception_is_still_used():
@@ -74,13 +70,13 @@ def test_every_source_only_exception_is_still_used():
 
 @pytest.mark.slow
 def test_colab_install_cell_resolves_against_colabs_stack(tmp_path):
-    python, pins = preinstalled()
+    python, colab = preinstalled()
     stubs = tmp_path / "stubs"
     stubs.mkdir()
     constraints = tmp_path / "constraints.txt"
-    for name, version in pins.items():
+    for name, version in colab.items():
         stub_wheel(stubs, name, f"{version}+colab")
-    constraints.write_text("".join(f"{name}=={version}+colab\n" for name, version in pins.items()))
+    constraints.write_text("".join(f"{name}=={version}+colab\n" for name, version in colab.items()))
     extras = [spec for spec in chapter_extras() if re.split(r"[\[=]", spec)[0].lower() not in SOURCE_ONLY]
     report = tmp_path / "report.json"
     tag = "cp" + python.replace(".", "")
@@ -98,11 +94,7 @@ def test_colab_install_cell_resolves_against_colabs_stack(tmp_path):
         item["metadata"]["name"].lower(): item["metadata"]["version"]
         for item in json.loads(report.read_text())["install"]
     }
-    for name, version in pins.items():
+    for name, version in colab.items():
         got = installed.get(name.lower())
         assert got in (None, f"{version}+colab"), f"{name} would move from Colab's {version} to {got}"
-    assert installed["transformers"] == next(
-        line.split("==")[1]
-        for line in (ROOT / "requirements-colab.txt").read_text().split()
-        if line.startswith("transformers==")
-    )
+    assert installed["transformers"] == pins(ROOT / "requirements-colab.txt")["transformers"]
