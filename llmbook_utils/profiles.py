@@ -17,7 +17,7 @@ from .device import gpu_info
 from .errors import InvalidProfileError
 
 PROFILES = ("book", "laptop", "offline")
-BOOK_MIN_VRAM_GB = 14.0  # a Colab T4 reports ~14.7 GiB; the book's largest models need ~8-12 GB
+BOOK_MIN_VRAM_GB = 14.0  # a Colab T4 reports ~14.7 GiB; the book's largest models need ~8-12 GiB
 HUB_HOST = "huggingface.co"
 _TRUE = {"1", "true", "yes", "on"}
 
