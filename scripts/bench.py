@@ -54,7 +54,8 @@ HEADLINES: dict[str, str] = {
     "04": "f\"best macro-F1 {table['macro-F1'].max():.3f} ({table['macro-F1'].idxmax()})\"",
     "05": 'f"HDBSCAN vs arXiv categories: ARI {hdbscan_ari:.2f}, NMI {hdbscan_nmi:.2f}"',
     "06": "f\"nDCG@5 hybrid {ndcg['hybrid (RRF)']:.3f}, BM25 {ndcg['BM25']:.3f}, dense {ndcg['dense']:.3f}\"",
-    "07_": "f\"structured output: mean attempts {outcomes['attempts'].mean():.1f} over {len(outcomes)} prompts\"",
+    "07_": "f\"tokens/s llama.cpp {speed.loc['llama.cpp', 'tokens/s']} vs transformers {speed.loc['transformers', 'tokens/s']}; "
+    "JSON problems free {len(check_json(grammar_answers['free']))}, with a grammar {len(check_json(grammar_answers['grammar']))}\"",
     "07b": 'f"agent: {len(agent_results)} tasks; constrained JSON valid {constrained_valid}/{len(descriptions)}"',
     "08": 'f"pocket-CLIP zero-shot {heldout_accuracy:.2f} (held-out templates), search P@6 {mean_precision:.2f}"',
     "09a": 'f"full fine-tune macro-F1 {full_f1:.3f}; NER held-out entity F1 {heldout_entity_f1:.2f}"',
@@ -185,55 +186,68 @@ from llmbook_utils.standins import smollm2
 
 N = 64
 messages = [{"role": "user", "content": "Explain in a short paragraph why the sky looks blue."}]
-out = {}
+runs = []
 
 folder = resolve("HuggingFaceTB/SmolLM2-135M-Instruct")
 tok = AutoTokenizer.from_pretrained(folder)
 model = AutoModelForCausalLM.from_pretrained(folder, dtype=torch.float32).eval()
 ids = tok.apply_chat_template(messages, add_generation_prompt=True, return_tensors="pt", return_dict=True)
-model.generate(**ids, max_new_tokens=4, do_sample=False)  # warm-up
-streamer = TextIteratorStreamer(tok, skip_prompt=True)
-start = time.perf_counter()
-thread = Thread(target=model.generate, kwargs=dict(**ids, max_new_tokens=N, min_new_tokens=N, do_sample=False, streamer=streamer))
-thread.start()
-first = None
-for piece in streamer:
-    if first is None and piece:
-        first = time.perf_counter() - start
-thread.join()
-total = time.perf_counter() - start
-out["transformers"] = {"ttft_s": first, "total_s": total, "tokens": N, "threads": torch.get_num_threads()}
-
-llm = Llama(model_path=str(smollm2.gguf_path()), n_ctx=1024, n_threads=torch.get_num_threads(), verbose=False, seed=0)
-llm.create_chat_completion(messages=messages, max_tokens=4, temperature=0)  # warm-up
-llm.reset()  # forget the warm-up's tokens: the prompt is processed again, as in transformers
-start = time.perf_counter()
-first, n = None, 0
-for chunk in llm.create_chat_completion(messages=messages, max_tokens=N, temperature=0, stream=True):
-    if chunk["choices"][0]["delta"].get("content"):
-        n += 1
-        if first is None:
+for threads in THREADS:
+    torch.set_num_threads(threads)
+    model.generate(**ids, max_new_tokens=4, do_sample=False)  # warm-up
+    streamer = TextIteratorStreamer(tok, skip_prompt=True)
+    start = time.perf_counter()
+    kwargs = dict(**ids, max_new_tokens=N, min_new_tokens=N, do_sample=False, streamer=streamer)
+    thread = Thread(target=model.generate, kwargs=kwargs)
+    thread.start()
+    first = None
+    for piece in streamer:
+        if first is None and piece:
             first = time.perf_counter() - start
-total = time.perf_counter() - start
-out["llama.cpp"] = {"ttft_s": first, "total_s": total, "tokens": n, "threads": llm.n_threads}
-print("RESULT " + json.dumps(out))
+    thread.join()
+    total = time.perf_counter() - start
+    runs.append({"backend": "transformers", "threads": threads, "ttft_s": first, "total_s": total, "tokens": N})
+
+for threads in THREADS:
+    llm = Llama(model_path=str(smollm2.gguf_path()), n_ctx=1024, n_threads=threads, verbose=False, seed=0)
+    llm.create_chat_completion(messages=messages, max_tokens=4, temperature=0)  # warm-up
+    llm.reset()  # forget the warm-up's tokens: the prompt is processed again, as in transformers
+    start = time.perf_counter()
+    first, n = None, 0
+    for chunk in llm.create_chat_completion(messages=messages, max_tokens=N, temperature=0, stream=True):
+        if chunk["choices"][0]["delta"].get("content"):
+            n += 1
+            if first is None:
+                first = time.perf_counter() - start
+    total = time.perf_counter() - start
+    runs.append({"backend": "llama.cpp", "threads": llm.n_threads, "ttft_s": first, "total_s": total, "tokens": n})
+    llm.close()
+print("RESULT " + json.dumps(runs))
 """
+SPEED_THREADS = (1, 2)  # both engines at each thread count: on a shared 2-core VM, 2 threads can be the slower
 
 
 def generation_speed() -> dict:
-    """Same model (SmolLM2-135M-Instruct), same prompt, greedy: transformers (float32) vs llama.cpp (its GGUF)."""
+    """Same model (SmolLM2-135M-Instruct), same prompt, greedy: transformers (float32) vs llama.cpp (its GGUF),
+    each with 1 and with 2 CPU threads."""
     env = {**os.environ, **TEST_ENV}
-    done = subprocess.run([sys.executable, "-c", GENERATION_SCRIPT], cwd=ROOT, env=env, capture_output=True, text=True)
+    script = GENERATION_SCRIPT.replace("THREADS", repr(SPEED_THREADS))
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True)
     line = next((x for x in done.stdout.splitlines() if x.startswith("RESULT ")), None)
     if line is None:
         return {"error": (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]}
-    results = json.loads(line[len("RESULT ") :])
-    for r in results.values():
-        decode = r["total_s"] - r["ttft_s"]
-        r["ms_per_output_token"] = 1000 * decode / max(1, r["tokens"] - 1)
+    return summarise_speed(json.loads(line[len("RESULT ") :]))
+
+
+def summarise_speed(runs: list[dict]) -> dict:
+    """Per run: ms per output token and tokens/s; per thread count: llama.cpp's tokens/s over transformers'."""
+    for r in runs:
+        r["ms_per_output_token"] = 1000 * (r["total_s"] - r["ttft_s"]) / max(1, r["tokens"] - 1)
         r["tokens_per_s"] = r["tokens"] / r["total_s"]
-    results["ratio"] = results["llama.cpp"]["tokens_per_s"] / results["transformers"]["tokens_per_s"]
-    return results
+    rate = {(r["backend"], r["threads"]): r["tokens_per_s"] for r in runs}
+    ratio = {t: rate[("llama.cpp", t)] / rate[("transformers", t)] for b, t in rate if b == "transformers"}
+    best = {b: max(v for (name, _), v in rate.items() if name == b) for b, _ in rate}
+    return {"runs": runs, "ratio_by_threads": ratio, "ratio_best": best["llama.cpp"] / best["transformers"]}
 
 
 def this_checkouts_setup() -> dict | None:
@@ -266,6 +280,14 @@ def timed_fresh_setup(cache: str) -> dict:
     return {"command": "make setup", "cache": label, "wall": f"{seconds / 60:.1f} min", "note": note}
 
 
+def merge_rows(previous: list[dict], new: list[dict], stamp: dict) -> list[dict]:
+    """Rows of this run (stamped with its commit and date) replace the earlier rows of the same chapters; the other
+    chapters keep their earlier rows, so that ``--only 04`` updates one row instead of shrinking the table."""
+    by_chapter = {row["chapter"]: row for row in previous}
+    by_chapter.update({row["chapter"]: {**row, **stamp} for row in new})
+    return [by_chapter[name] for name in sorted(by_chapter)]
+
+
 def write_markdown(info: dict, chapters: list[dict], speed: dict | None, previous: dict) -> str:
     lines = [
         "# Benchmarks",
@@ -290,8 +312,13 @@ def write_markdown(info: dict, chapters: list[dict], speed: dict | None, previou
         ]
         for r in chapters:
             status = "" if r["ok"] else f" **failed:** {r['error']}"
+            earlier = (
+                f" (earlier run: {r['date']}, `{r['commit']}`)"
+                if r.get("commit", info["commit"]) != info["commit"]
+                else ""
+            )
             lines.append(
-                f"| {r['chapter']} | {r['wall_s'] / 60:.1f} min | {r['peak_rss_gib']:.1f} GiB | {r['headline']}{status} "
+                f"| {r['chapter']}{earlier} | {r['wall_s'] / 60:.1f} min | {r['peak_rss_gib']:.1f} GiB | {r['headline']}{status} "
                 f"| {r.get('pinned_same', 0)}/{r.get('pinned', 0)} | unmeasured |"
             )
         total = sum(r["wall_s"] for r in chapters)
@@ -307,23 +334,30 @@ def write_markdown(info: dict, chapters: list[dict], speed: dict | None, previou
         lines += ["## Generation speed: transformers vs llama.cpp", ""]
         if "error" in speed:
             lines += [f"Not measured: {speed['error']}", ""]
+        elif "runs" not in speed:
+            lines += ["Not measured in the current format: run `python scripts/bench.py --no-chapters`.", ""]
         else:
             lines += [
-                "SmolLM2-135M-Instruct, the same chat prompt, greedy, 64 new tokens, after one warm-up call.",
-                "transformers runs the de-quantised float32 weights; llama.cpp runs the original 4-bit GGUF file.",
+                "SmolLM2-135M-Instruct, the same chat prompt, greedy, 64 new tokens, after one warm-up call, each",
+                "engine with 1 and with 2 CPU threads. transformers runs the de-quantised float32 weights; llama.cpp",
+                "runs the original 4-bit GGUF file.",
                 "",
-                "| backend | time to first token | per output token | tokens/s | threads |",
+                "| backend | threads | time to first token | per output token | tokens/s |",
                 "|---|---:|---:|---:|---:|",
             ]
-            for name in ("transformers", "llama.cpp"):
-                r = speed[name]
+            for r in speed["runs"]:
                 lines.append(
-                    f"| {name} | {r['ttft_s'] * 1000:.0f} ms | {r['ms_per_output_token']:.1f} ms | "
-                    f"{r['tokens_per_s']:.1f} | {r['threads']} |"
+                    f"| {r['backend']} | {r['threads']} | {r['ttft_s'] * 1000:.0f} ms | "
+                    f"{r['ms_per_output_token']:.1f} ms | {r['tokens_per_s']:.1f} |"
                 )
+            same = ", ".join(
+                f"{ratio:.1f}x with {t} thread{'s' if int(t) > 1 else ''}"
+                for t, ratio in speed["ratio_by_threads"].items()
+            )
             lines += [
                 "",
-                f"llama.cpp generates {speed['ratio']:.1f}x as many tokens per second as transformers here.",
+                f"llama.cpp's tokens/s over transformers' at the same thread count: {same}; "
+                f"best against best: {speed['ratio_best']:.1f}x.",
                 "",
             ]
     setup = previous.get("setup_times")
@@ -382,7 +416,9 @@ def main(argv: list[str] | None = None) -> int:
     results = {
         **previous,
         "machine": info,
-        "chapters": chapters or previous.get("chapters", []),
+        "chapters": merge_rows(
+            previous.get("chapters", []), chapters, {"commit": info["commit"], "date": info["date"]}
+        ),
         "generation": speed or previous.get("generation"),
         "setup_times": setup_times,
     }

@@ -34,6 +34,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from bench import merge_rows  # same folder: one rule for updating a results table
+
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "benchmarks" / "browser"
 CHROMIUM = "/usr/bin/chromium"
@@ -170,7 +172,7 @@ def write_markdown(rows: list[dict], started: str) -> str:
         "# Browser check",
         "",
         "Written by `make browser-check` (scripts/browser_check.py): each chapter opened in JupyterLab in headless",
-        f"Chromium, saved once, then Run → Run All Cells, offline profile. Run of {started}.",
+        f"Chromium, saved once, then Run → Run All Cells, offline profile. Latest run: {started}.",
         "",
         "| chapter | save changes the file? | wall | code cells | errors | images | unrun | screenshot |",
         "|---|---|---:|---:|---:|---:|---:|---|",
@@ -180,8 +182,9 @@ def write_markdown(rows: list[dict], started: str) -> str:
             lines.append(f"| {r['chapter']} | | | | | | | **failed:** {r['failure']} |")
             continue
         timed = " (timed out)" if r.get("timed_out") else ""
+        earlier = f" (run of {r['date']})" if r.get("date", started) != started else ""
         lines.append(
-            f"| {r['chapter']} | {'**yes**' if r['save_changes_file'] else 'no'} | {r['wall_s'] / 60:.1f} min{timed} | "
+            f"| {r['chapter']}{earlier} | {'**yes**' if r['save_changes_file'] else 'no'} | {r['wall_s'] / 60:.1f} min{timed} | "
             f"{r['cells']} | {r['errors']} | {r['images']} | {r['unrun']} | [{r['screenshot']}]({r['screenshot']}) |"
         )
     return "\n".join(lines) + "\n"
@@ -219,8 +222,10 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             lab.terminate()
             lab.wait(timeout=30)
-    (OUT / "results.md").write_text(write_markdown(rows, started))
-    (OUT / "results.json").write_text(json.dumps(rows, indent=1) + "\n")
+    previous = json.loads((OUT / "results.json").read_text()) if (OUT / "results.json").exists() else []
+    all_rows = merge_rows(previous, rows, {"date": started})
+    (OUT / "results.md").write_text(write_markdown(all_rows, started))
+    (OUT / "results.json").write_text(json.dumps(all_rows, indent=1) + "\n")
     print(f"wrote {OUT / 'results.md'}")
     bad = [r for r in rows if "failure" in r or r.get("errors") or r.get("save_changes_file") or r.get("timed_out")]
     return 1 if bad else 0

@@ -119,3 +119,53 @@ def test_the_benchmark_uses_the_test_environment_of_the_makefile():
     assert env["LLMBOOK_PROFILE"] == "offline" and env["HF_HUB_OFFLINE"] == "1" and env["OMP_WAIT_POLICY"] == "PASSIVE"
     makefile = (ROOT / "Makefile").read_text()
     assert all(f"{name}={value}" in makefile for name, value in env.items())
+
+
+def test_a_partial_run_updates_its_rows_and_keeps_the_others():
+    old = [{"chapter": "01_a.ipynb", "wall_s": 60}, {"chapter": "02_b.ipynb", "wall_s": 70}]
+    merged = bench.merge_rows(old, [{"chapter": "02_b.ipynb", "wall_s": 5}], {"commit": "new", "date": "today"})
+    assert merged == [
+        {"chapter": "01_a.ipynb", "wall_s": 60},
+        {"chapter": "02_b.ipynb", "wall_s": 5, "commit": "new", "date": "today"},
+    ]
+    info = {"date": "today", "commit": "new", "cpu": "cpu", "cores": 2, "ram_gib": 24, "gpu": None}
+    info |= {"python": "3.11", "torch": "2", "load_average": [1.0, 1.0, 1.0]}
+    rows = [
+        {
+            "chapter": "01_a.ipynb",
+            "ok": True,
+            "headline": "x",
+            "wall_s": 60,
+            "peak_rss_gib": 1,
+            "commit": "old",
+            "date": "d0",
+        },
+        {
+            "chapter": "02_b.ipynb",
+            "ok": True,
+            "headline": "y",
+            "wall_s": 5,
+            "peak_rss_gib": 1,
+            "commit": "new",
+            "date": "today",
+        },
+    ]
+    text = bench.write_markdown(info, rows, None, {})
+    assert "| 01_a.ipynb (earlier run: d0, `old`) |" in text and "| 02_b.ipynb |" in text
+
+
+def test_speed_is_compared_at_equal_thread_counts():
+    runs = [
+        {"backend": "transformers", "threads": 1, "ttft_s": 0.1, "total_s": 4.0, "tokens": 64},
+        {"backend": "transformers", "threads": 2, "ttft_s": 0.1, "total_s": 2.0, "tokens": 64},
+        {"backend": "llama.cpp", "threads": 1, "ttft_s": 0.05, "total_s": 1.0, "tokens": 64},
+        {"backend": "llama.cpp", "threads": 2, "ttft_s": 0.05, "total_s": 4.0, "tokens": 64},
+    ]
+    speed = bench.summarise_speed(runs)
+    assert speed["ratio_by_threads"] == {1: 4.0, 2: 0.5}  # slower with 2 threads: reported, not hidden
+    assert speed["ratio_best"] == 2.0  # llama.cpp's best (1 thread) against transformers' best (2 threads)
+    info = {"date": "d", "commit": "c", "cpu": "cpu", "cores": 2, "ram_gib": 24, "gpu": None}
+    info |= {"python": "3.11", "torch": "2", "load_average": [1.0, 1.0, 1.0]}
+    text = bench.write_markdown(info, [], speed, {})
+    assert "| llama.cpp | 2 | 50 ms | 62.7 ms | 16.0 |" in text
+    assert "4.0x with 1 thread, 0.5x with 2 threads; best against best: 2.0x" in text
