@@ -5,6 +5,8 @@
 environment the kernel inherits; the pytest process gets its own environment back at once,
 so tests/ never sees them. After every cell, its outputs are searched for the planted values
 (and for their secret halves): a cell that prints a key fails, whatever else it does.
+A cell also fails if it leaves a new file or folder next to the chapters (a trainer's
+default output folder, say): a learner's checkout should stay as it was cloned.
 The tests profile is offline, so the keys are never sent anywhere.
 """
 
@@ -49,10 +51,23 @@ def pytest_runtest_setup(item: pytest.Item):
                 os.environ[name] = value
 
 
+def new_entries(before: set[str], after: set[str]) -> list[str]:
+    """What a cell left next to the chapters (Lab's own .ipynb_checkpoints aside)."""
+    return sorted(after - before - {".ipynb_checkpoints"})
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item):
+    if not _is_notebook_cell(item):
+        return (yield)
+    folder = item.path.parent
+    before = set(os.listdir(folder))
     result = yield
-    if _is_notebook_cell(item):
-        leaked = leaked_keys(getattr(item, "test_outputs", None) or [])
-        assert not leaked, f"this cell's output shows the planted {', '.join(leaked)}: never print a key"
+    leaked = leaked_keys(getattr(item, "test_outputs", None) or [])
+    assert not leaked, f"this cell's output shows the planted {', '.join(leaked)}: never print a key"
+    stray = new_entries(before, set(os.listdir(folder)))
+    assert not stray, (
+        f"this cell wrote {stray} into {folder.name}/, where every learner would find it: "
+        "give the library an output folder under /tmp (training arguments default to the current folder)"
+    )
     return result

@@ -1,4 +1,4 @@
-"""The planted-key guard of conftest.py: the kernel gets the fake keys, and a cell that shows one fails."""
+"""The guards of conftest.py: planted keys must not show in any output, and no cell may leave files next to the chapter."""
 
 import os
 import subprocess
@@ -68,3 +68,16 @@ def test_a_cell_that_prints_a_key_fails_and_one_that_checks_it_passes(tmp_path):
     assert shown.returncode == 1 and "planted OPENAI_API_KEY" in shown.stdout, shown.stdout[-2000:]
     checked = _run_notebook(tmp_path, 'import os\nprint("key set:", os.environ["OPENAI_API_KEY"].startswith("sk-"))')
     assert checked.returncode == 0, checked.stdout[-2000:]
+
+
+def test_only_new_entries_count_as_stray(root_conftest):
+    assert root_conftest.new_entries({"a.ipynb"}, {"a.ipynb", ".ipynb_checkpoints", "checkpoints"}) == ["checkpoints"]
+    assert root_conftest.new_entries({"a.ipynb", "data"}, {"a.ipynb"}) == []
+
+
+@pytest.mark.slow
+def test_a_cell_that_leaves_a_folder_next_to_the_chapter_fails(tmp_path):
+    stray = _run_notebook(tmp_path, 'import os\nos.makedirs("checkpoints")')
+    assert stray.returncode == 1 and "wrote ['checkpoints']" in stray.stdout, stray.stdout[-2000:]
+    elsewhere = _run_notebook(tmp_path, 'import tempfile\nprint(tempfile.mkdtemp(prefix="llmbook-probe-"))')
+    assert elsewhere.returncode == 0, elsewhere.stdout[-2000:]
