@@ -246,7 +246,7 @@ def summarise_speed(runs: list[dict]) -> dict:
         r["tokens_per_s"] = r["tokens"] / r["total_s"]
     rate = {(r["backend"], r["threads"]): r["tokens_per_s"] for r in runs}
     ratio = {t: rate[("llama.cpp", t)] / rate[("transformers", t)] for b, t in rate if b == "transformers"}
-    best = {b: max(v for (name, _), v in rate.items() if name == b) for b, _ in rate}
+    best = {b: max(r["tokens_per_s"] for r in runs if r["backend"] == b) for b in {r["backend"] for r in runs}}
     return {"runs": runs, "ratio_by_threads": ratio, "ratio_best": best["llama.cpp"] / best["transformers"]}
 
 
@@ -334,8 +334,6 @@ def write_markdown(info: dict, chapters: list[dict], speed: dict | None, previou
         lines += ["## Generation speed: transformers vs llama.cpp", ""]
         if "error" in speed:
             lines += [f"Not measured: {speed['error']}", ""]
-        elif "runs" not in speed:
-            lines += ["Not measured in the current format: run `python scripts/bench.py --no-chapters`.", ""]
         else:
             lines += [
                 "SmolLM2-135M-Instruct, the same chat prompt, greedy, 64 new tokens, after one warm-up call, each",

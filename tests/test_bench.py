@@ -56,18 +56,14 @@ def test_tree_memory_counts_children():
         child.kill()
 
 
+def machine_info(commit: str = "c", date: str = "d") -> dict:
+    """What bench.machine() returns, for a made-up machine."""
+    keys = dict(cpu="cpu", cores=2, ram_gib=24, gpu=None, python="3.11", torch="2", load_average=[1.0, 1.0, 1.0])
+    return {"date": date, "commit": commit, **keys}
+
+
 def test_markdown_reports_failures_and_the_unmeasured_gpu_column():
-    info = {
-        "date": "d",
-        "commit": "c",
-        "cpu": "cpu",
-        "cores": 2,
-        "ram_gib": 24,
-        "gpu": None,
-        "python": "3.11",
-        "torch": "2",
-    }
-    info["load_average"] = [1.0, 1.0, 1.0]
+    info = machine_info()
     rows = [
         {"chapter": "01_a.ipynb", "ok": True, "error": None, "headline": "F1 0.8", "wall_s": 60, "peak_rss_gib": 1.5},
         {
@@ -128,8 +124,7 @@ def test_a_partial_run_updates_its_rows_and_keeps_the_others():
         {"chapter": "01_a.ipynb", "wall_s": 60},
         {"chapter": "02_b.ipynb", "wall_s": 5, "commit": "new", "date": "today"},
     ]
-    info = {"date": "today", "commit": "new", "cpu": "cpu", "cores": 2, "ram_gib": 24, "gpu": None}
-    info |= {"python": "3.11", "torch": "2", "load_average": [1.0, 1.0, 1.0]}
+    info = machine_info(commit="new", date="today")
     rows = [
         {
             "chapter": "01_a.ipynb",
@@ -164,8 +159,7 @@ def test_speed_is_compared_at_equal_thread_counts():
     speed = bench.summarise_speed(runs)
     assert speed["ratio_by_threads"] == {1: 4.0, 2: 0.5}  # slower with 2 threads: reported, not hidden
     assert speed["ratio_best"] == 2.0  # llama.cpp's best (1 thread) against transformers' best (2 threads)
-    info = {"date": "d", "commit": "c", "cpu": "cpu", "cores": 2, "ram_gib": 24, "gpu": None}
-    info |= {"python": "3.11", "torch": "2", "load_average": [1.0, 1.0, 1.0]}
+    info = machine_info()
     text = bench.write_markdown(info, [], speed, {})
     assert "| llama.cpp | 2 | 50 ms | 62.7 ms | 16.0 |" in text
     assert "4.0x with 1 thread, 0.5x with 2 threads; best against best: 2.0x" in text
